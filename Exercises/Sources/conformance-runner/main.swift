@@ -1,0 +1,12 @@
+// One line per concept: the spec and the type that implements it. A concept left out here is
+// graded as "not implemented".
+import Conformance
+import Solutions
+
+RuleRunner.main([
+    ForkSpec(StudentFork()),
+    ExitSpec(StudentExit()),
+    WaitSpec(StudentWait()),
+    OrphanSpec(StudentOrphans()),
+    ZombieSpec(StudentZombies()),
+])

@@ -1,0 +1,14 @@
+// A submission that hangs in one rule. Graded: EXIT-4 times out (exit(message:) spins forever in
+// the child the check forks); every other rule passes.
+import Conformance
+import Processes
+
+struct SpinningExit: ExitAPI {
+    func exitImmediately(_ status: CInt) -> Never { Exit().exitImmediately(status) }
+    func exit(_ status: CInt) -> Never { Exit().exit(status) }
+    func exit(message: String) -> Never {
+        while true {}
+    }
+}
+
+RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies())])

@@ -1,0 +1,54 @@
+# The front door. `make test` passes the tests; `make conformance` is the main job.
+SWIFT      ?= swift
+CC         ?= gcc
+CFLAGS     ?= -std=c11 -Wall -Wextra -Werror -O1
+CTEST_DIR  := .build/ctests
+CTESTS     := $(patsubst CTests/%.c,$(CTEST_DIR)/%,$(wildcard CTests/*.c))
+SUBMISSION ?= Exercises
+# A selection of rules for conformance and grade: chapters, concepts, ids, or prefixes like WAIT-*.
+RULES      ?=
+
+.PHONY: test conformance ctest grade rules build cmocka clean
+
+## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev when root).
+test: ctest build
+	$(SWIFT) test
+
+## conformance: every rule against the reference implementation and the C witnesses on this kernel.
+conformance: $(CTESTS) build
+	.build/debug/conformance --ctests $(CTEST_DIR) $(RULES)
+
+## ctest: build and run the cmocka witnesses.
+ctest: $(CTESTS)
+	@for test in $(CTESTS); do echo "$$test"; $$test || exit 1; done
+
+## grade: grade the student workspace, or SUBMISSION=path (a package depending on the kit).
+grade:
+	$(SWIFT) build --product grade
+	.build/debug/grade --package $(SUBMISSION) $(RULES)
+
+## rules: regenerate RULES.md from the catalog.
+rules: build
+	.build/debug/conformance rules > RULES.md
+
+build:
+	$(SWIFT) build --build-tests
+
+$(CTEST_DIR)/%: CTests/%.c CTests/witness.h | cmocka
+	@mkdir -p $(CTEST_DIR)
+	$(CC) $(CFLAGS) $< -lcmocka -pthread -o $@
+
+## cmocka: make sure the cmocka headers are installed.
+cmocka:
+	@if ! printf '#include <stdarg.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <setjmp.h>\n#include <cmocka.h>\n' \
+	      | $(CC) -E -x c - >/dev/null 2>&1; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing libcmocka-dev"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcmocka-dev >/dev/null; \
+	  else \
+	    echo "cmocka is missing: install it with  sudo apt-get install libcmocka-dev" >&2; exit 1; \
+	  fi; \
+	fi
+
+clean:
+	rm -rf .build .build-grade reports

@@ -1,0 +1,42 @@
+#define _GNU_SOURCE
+#include "CSystem.h"
+
+#include <signal.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <fcntl.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+int cs_set_child_subreaper(int on) { return prctl(PR_SET_CHILD_SUBREAPER, (unsigned long)on, 0, 0, 0); }
+
+int cs_get_child_subreaper(int *on) { return prctl(PR_GET_CHILD_SUBREAPER, on, 0, 0, 0); }
+
+int cs_set_process_name(const char *name) { return prctl(PR_SET_NAME, name, 0, 0, 0); }
+
+int cs_set_dumpable(int on) { return prctl(PR_SET_DUMPABLE, (unsigned long)on, 0, 0, 0); }
+
+int cs_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
+
+int cs_memfd_create(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
+
+int cs_close_from(unsigned int first) { return (int)syscall(SYS_close_range, first, ~0U, 0); }
+
+int cs_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
+
+pid_t cs_gettid(void) { return gettid(); }
+
+int cs_set_process_limit(unsigned long limit) {
+    struct rlimit value = {limit, limit};
+    return setrlimit(RLIMIT_NPROC, &value);
+}
+
+int cs_sys_wait4(void) { return SYS_wait4; }
+
+int cs_sys_waitid(void) { return SYS_waitid; }
+
+const char *cs_errno_name(int number) { return strerrorname_np(number); }
+
+const char *cs_signal_abbreviation(int number) { return sigabbrev_np(number); }

@@ -1,0 +1,64 @@
+import Foundation
+
+/// The result of one cmocka test, read from its TAP output.
+public struct CTestResult: Sendable, Equatable {
+    public let name: String
+    public let passed: Bool
+    /// The failure lines cmocka printed, or why the test never reported.
+    public let message: String?
+}
+
+/// Runs the cmocka witnesses in `CTests/` (built by `make ctest` into a folder of executables) and
+/// reads their results. cmocka prints TAP when `CMOCKA_MESSAGE_OUTPUT=TAP`.
+public enum CWitnesses {
+    /// Runs every executable in `folder`; a binary that crashes or hangs fails the tests it declares.
+    public static func run(in folder: String, timeout: Double = 120) throws -> [CTestResult] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
+        var results: [CTestResult] = []
+        for name in names where FileManager.default.isExecutableFile(atPath: "\(folder)/\(name)") {
+            let finished = try Spawn.run("\(folder)/\(name)", [], timeout: timeout,
+                                         environment: ["CMOCKA_MESSAGE_OUTPUT": "TAP"])
+            var found = parseTAP(finished.stdout)
+            if found.isEmpty || finished.status == nil || declaredCount(finished.stdout) != found.count {
+                let ending = finished.status.map { "ended with \($0)" } ?? "timed out after \(timeout.formatted()) s"
+                found.append(CTestResult(name: name, passed: false,
+                                         message: "\(name) \(ending) before reporting every test\n\(finished.stderr)"))
+            }
+            results += found
+        }
+        return results
+    }
+
+    /// Reads `ok N - name` and `not ok N - name` lines, and the `#` lines after a failure.
+    public static func parseTAP(_ text: String) -> [CTestResult] {
+        var results: [CTestResult] = []
+        var pending: (name: String, lines: [String])?
+        func flushPending() {
+            if let failed = pending {
+                results.append(CTestResult(name: failed.name, passed: false, message: failed.lines.joined(separator: "\n")))
+            }
+            pending = nil
+        }
+        for line in text.split(separator: "\n").map(String.init) {
+            if line.hasPrefix("ok ") || line.hasPrefix("not ok ") {
+                flushPending()
+                guard let dash = line.range(of: " - ") else { continue }
+                let name = String(line[dash.upperBound...])
+                if line.hasPrefix("ok ") {
+                    results.append(CTestResult(name: name, passed: true, message: nil))
+                } else {
+                    pending = (name, [])
+                }
+            } else if line.hasPrefix("# "), pending != nil, !line.hasPrefix("# not ok - ") {
+                pending?.lines.append(String(line.dropFirst(2)))
+            }
+        }
+        flushPending()
+        return results
+    }
+
+    /// The `1..N` plan line's N, or nil.
+    private static func declaredCount(_ text: String) -> Int? {
+        text.split(separator: "\n").first { $0.hasPrefix("1..") }.flatMap { Int($0.dropFirst(3)) }
+    }
+}

@@ -1,0 +1,132 @@
+import Conformance
+import Foundation
+
+/// A graded implementation: every selected rule with its outcome and points, per chapter and in total.
+public struct GradeReport {
+    /// One rule's grade.
+    public struct Line: Sendable {
+        public let rule: Rule
+        public let outcome: Outcome
+
+        /// Full points for a pass, none otherwise.
+        public var points: Int { outcome.status == .pass ? rule.points : 0 }
+    }
+
+    public let lines: [Line]
+    /// A problem that concerns the whole submission (it did not compile), shown above the table.
+    public let problem: String?
+
+    public init(rules: [Rule], outcomes: [Outcome], problem: String? = nil) {
+        lines = zip(rules, outcomes).map(Line.init)
+        self.problem = problem
+    }
+
+    public var score: Int { lines.map(\.points).reduce(0, +) }
+    public var maxScore: Int { lines.map(\.rule.points).reduce(0, +) }
+
+    /// The table `make grade` prints: per chapter, each rule's status and points, and the failure.
+    public func table(width: Int = 100) -> String {
+        var out = problem.map { "\($0)\n" } ?? ""
+        for chapter in Catalog.chapters {
+            let chapterLines = lines.filter { $0.rule.chapter == chapter.id }
+            if chapterLines.isEmpty { continue }
+            let score = chapterLines.map(\.points).reduce(0, +)
+            let max = chapterLines.map(\.rule.points).reduce(0, +)
+            out += "\n\(chapter.title): \(score)/\(max)\n"
+            for line in chapterLines {
+                let status = Report.label(line.outcome.status)
+                let sentence = wrap(line.rule.sentence, width: width - 36)
+                out += "  \(pad(line.rule.id, 10)) \(pad(status, 16)) \(pad("\(line.points)/\(line.rule.points)", 6)) \(sentence[0])\n"
+                for rest in sentence.dropFirst() { out += String(repeating: " ", count: 36) + rest + "\n" }
+                if line.outcome.status != .pass {
+                    for rest in wrap(Report.describe(line.outcome), width: width - 36) {
+                        out += String(repeating: " ", count: 36) + "> " + rest + "\n"
+                    }
+                }
+            }
+        }
+        let counts = Outcome.Status.allCases.compactMap { status -> String? in
+            let count = lines.filter { $0.outcome.status == status }.count
+            return count == 0 ? nil : "\(count) \(Report.label(status))"
+        }
+        out += "\nTotal: \(score)/\(maxScore) (\(counts.joined(separator: ", ")))\n"
+        return out
+    }
+
+    /// `reports/results.json` in Gradescope's format: one test per rule, `score` at the top level.
+    public func gradescope() throws -> Data {
+        struct Test: Encodable {
+            let score: Int
+            let max_score: Int
+            let name: String
+            let number: String
+            let status: String
+            let output: String
+            let visibility: String
+            let tags: [String]
+        }
+        struct Results: Encodable {
+            let score: Int
+            let output: String
+            let visibility: String
+            let tests: [Test]
+        }
+        let tests = lines.map { line in
+            Test(score: line.points, max_score: line.rule.points, name: "\(line.rule.id): \(line.rule.sentence)",
+                 number: line.rule.id, status: line.outcome.status == .pass ? "passed" : "failed",
+                 output: line.outcome.status == .pass ? "pass" : Report.describe(line.outcome) + outputTail(line.outcome),
+                 visibility: "visible", tags: [line.rule.chapter, line.rule.concept, Report.label(line.outcome.status)])
+        }
+        let summary = (problem.map { $0 + "\n" } ?? "") + "\(score)/\(maxScore) points"
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return try encoder.encode(Results(score: score, output: summary, visibility: "visible", tests: tests))
+    }
+
+    /// `reports/grade.xml`: one test case per rule; a broken rule is a failure, a rule that could
+    /// not be checked (timed out, crashed) an error.
+    public func junit() -> String {
+        JUnit(suites: Catalog.chapters.compactMap { chapter in
+            let chapterLines = lines.filter { $0.rule.chapter == chapter.id }
+            if chapterLines.isEmpty { return nil }
+            return JUnit.Suite(name: chapter.id, cases: chapterLines.map { line in
+                let element: String? = switch line.outcome.status {
+                case .pass: nil
+                case .fail, .notImplemented: "failure"
+                case .timedOut, .crashed: "error"
+                }
+                return JUnit.Case(classname: "\(line.rule.chapter).\(line.rule.concept)",
+                                  name: "\(line.rule.id): \(line.rule.sentence)", seconds: line.outcome.seconds,
+                                  problem: element.map { ($0, Report.label(line.outcome.status), Report.describe(line.outcome)) })
+            })
+        }).xml
+    }
+
+    private func outputTail(_ outcome: Outcome) -> String {
+        guard let output = outcome.output, !output.isEmpty else { return "" }
+        return "\n--- output ---\n" + String(output.suffix(2000))
+    }
+}
+
+/// Wording shared by the reports.
+public enum Report {
+    /// How a status is printed: `pass`, `fail`, `not implemented`, `timed out`, `crashed`.
+    public static func label(_ status: Outcome.Status) -> String {
+        switch status {
+        case .pass: "pass"
+        case .fail: "fail"
+        case .notImplemented: "not implemented"
+        case .timedOut: "timed out"
+        case .crashed: "crashed"
+        }
+    }
+
+    /// One sentence on an outcome: the message, with expected and actual values when there are two.
+    public static func describe(_ outcome: Outcome) -> String {
+        var text = outcome.message ?? label(outcome.status)
+        if let expected = outcome.expected, let actual = outcome.actual {
+            text += ": expected \(expected), got \(actual)"
+        }
+        return text
+    }
+}

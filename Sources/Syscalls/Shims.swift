@@ -1,0 +1,58 @@
+import CSystem
+import Glibc
+
+// The only file of the process layer that calls the C library. Each shim is one call, so a
+// reader sees exactly which system call a wrapper makes; errors are read from `errno` by the
+// caller. The names follow swift-system's `system_*` shims.
+
+/// fork(2).
+public func system_fork() -> pid_t { Glibc.fork() }
+
+/// getpid(2).
+public func system_getpid() -> pid_t { Glibc.getpid() }
+
+/// getppid(2).
+public func system_getppid() -> pid_t { Glibc.getppid() }
+
+/// _exit(2): ends the process now; no exit handlers, no stdio flushing.
+public func system__exit(_ status: CInt) -> Never { Glibc._exit(status) }
+
+/// exit(3): runs the `atexit` handlers, flushes and closes stdio streams, then `_exit`.
+public func system_exit(_ status: CInt) -> Never { Glibc.exit(status) }
+
+/// waitpid(2).
+public func system_waitpid(_ pid: pid_t, _ status: inout CInt, _ options: CInt) -> pid_t {
+    Glibc.waitpid(pid, &status, options)
+}
+
+/// kill(2).
+public func system_kill(_ pid: pid_t, _ signal: CInt) -> CInt { Glibc.kill(pid, signal) }
+
+/// sigaction(2).
+public func system_sigaction(
+    _ signal: CInt, _ action: UnsafePointer<sigaction>?, _ old: UnsafeMutablePointer<sigaction>?
+) -> CInt {
+    sigaction(signal, action, old)
+}
+
+/// prctl(PR_SET_CHILD_SUBREAPER, on).
+public func system_set_child_subreaper(_ on: Bool) -> CInt { cs_set_child_subreaper(on ? 1 : 0) }
+
+/// prctl(PR_GET_CHILD_SUBREAPER, &on).
+public func system_get_child_subreaper(_ on: inout CInt) -> CInt { cs_get_child_subreaper(&on) }
+
+/// open(2) for reading, with `O_CLOEXEC`.
+public func system_open_read(_ path: String) -> CInt { Glibc.open(path, O_RDONLY | O_CLOEXEC) }
+
+/// read(2).
+public func system_read(_ fd: CInt, _ buffer: UnsafeMutableRawBufferPointer) -> Int {
+    Glibc.read(fd, buffer.baseAddress, buffer.count)
+}
+
+/// write(2).
+public func system_write(_ fd: CInt, _ buffer: UnsafeRawBufferPointer) -> Int {
+    Glibc.write(fd, buffer.baseAddress, buffer.count)
+}
+
+/// close(2).
+public func system_close(_ fd: CInt) -> CInt { Glibc.close(fd) }

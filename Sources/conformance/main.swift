@@ -1,0 +1,53 @@
+// `make conformance`: every rule against the reference implementation and the C witnesses on this
+// kernel, printed as a table and written to reports/conformance.json and reports/conformance.xml.
+// `conformance rules` prints RULES.md.
+import Conformance
+import Foundation
+import Grading
+
+enum Command {
+    static let specs: [Options.Spec] = [
+        .value("runner", "the runner to check (default: reference-runner next to this tool)"),
+        .value("ctests", "the folder of built cmocka witnesses (default: .build/ctests)"),
+        .value("reports", "where to write conformance.json and conformance.xml (default: reports)"),
+        .value("timeout", "seconds one rule may take (default: 10)"),
+        .value("jobs", "rules checked at once (default: the number of CPUs)"),
+        .flag("help", "show this help"),
+    ]
+    static let usage = "conformance [rules] [OPTIONS] [CHAPTER | CONCEPT | RULE-ID | PREFIX* ...]"
+}
+
+func main() throws -> Int32 {
+    let options = try Options(Array(CommandLine.arguments.dropFirst()), accepting: Command.specs)
+    if options.flag("help") {
+        print(Options.help(Command.usage, Command.specs), terminator: "")
+        return 0
+    }
+    if options.positional.first == "rules" {
+        print(RulesDocument.markdown(), terminator: "")
+        return 0
+    }
+    let rules = try Catalog.select(options.positional)
+    let runner = options.value("runner").map { RunnerCommand($0) } ?? .sibling("reference-runner")
+    let timeout = try options.positiveNumber("timeout", default: RuleRunner.defaultTimeout)
+    let jobs = Int(try options.positiveNumber("jobs", default: Double(ProcessInfo.processInfo.activeProcessorCount)))
+    let outcomes = Supervisor.check(rules.map(\.id), with: runner, timeout: timeout, parallelism: jobs)
+
+    let ctests = options.value("ctests") ?? ".build/ctests"
+    var cResults: [CTestResult] = []
+    if FileManager.default.fileExists(atPath: ctests) {
+        cResults = try CWitnesses.run(in: ctests)
+    } else {
+        print("note: no C witnesses in \(ctests) (build them with `make ctest`)")
+    }
+    let report = ConformanceReport(rules: rules, outcomes: outcomes, cResults: cResults)
+    print(report.table(), terminator: "")
+    let reports = options.value("reports") ?? "reports"
+    try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
+    try report.json().write(to: URL(fileURLWithPath: "\(reports)/conformance.json"))
+    try report.junit().write(toFile: "\(reports)/conformance.xml", atomically: true, encoding: .utf8)
+    print("Reports: \(reports)/conformance.json, \(reports)/conformance.xml")
+    return report.passes ? 0 : 1
+}
+
+exit(Tool.run(usage: Command.usage, main))

@@ -1,0 +1,12 @@
+// The reference runner: every concept of the course checked against the reference implementation.
+// `make conformance` and the project's tests run it one rule at a time.
+import Conformance
+import Processes
+
+RuleRunner.main([
+    ForkSpec(Fork()),
+    ExitSpec(Exit()),
+    WaitSpec(Wait()),
+    OrphanSpec(Orphans()),
+    ZombieSpec(Zombies()),
+])

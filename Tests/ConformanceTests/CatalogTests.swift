@@ -1,0 +1,80 @@
+import Conformance
+import Foundation
+import Grading
+import Processes
+import Testing
+
+/// The catalog is the one source of truth: every rule has exactly one Swift check, every check and
+/// every cmocka witness names a catalogued rule, and RULES.md is what the catalog generates.
+@Suite struct CatalogTests {
+    /// The reference specs, as the reference runner declares them.
+    let specs: [any Spec] = [ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies())]
+
+    /// Verify that ids are unique and well formed, and that each rule names its concept and a section of its chapter.
+    @Test func rulesAreWellFormed() {
+        let ids = Catalog.rules.map(\.id)
+        #expect(Set(ids).count == ids.count, "duplicate ids")
+        for chapter in Catalog.chapters {
+            for concept in chapter.concepts {
+                for rule in concept.rules {
+                    #expect(rule.id.range(of: #"^[A-Z]+-[0-9]+$"#, options: .regularExpression) != nil, "\(rule.id)")
+                    #expect(rule.id.lowercased().hasPrefix(String(concept.id.prefix(4))), "\(rule.id) in \(concept.id)")
+                    #expect(chapter.sections.contains(rule.section), "\(rule.id): section \(rule.section)")
+                    #expect(rule.sentence.hasSuffix("."), "\(rule.id): a sentence ends with a period")
+                }
+            }
+        }
+    }
+
+    /// Verify that every catalogued rule has exactly one check and every check names a catalogued rule of its concept.
+    @Test func everyRuleHasExactlyOneCheck() {
+        let checked = specs.flatMap { spec in spec.checks.map { (rule: $0.rule, concept: type(of: spec).concept) } }
+        #expect(checked.map(\.rule).sorted() == Catalog.rules.map(\.id).sorted())
+        for check in checked {
+            #expect(Catalog.rule(check.rule)?.concept == check.concept, "\(check.rule) is checked by the \(check.concept) spec")
+        }
+    }
+
+    /// Verify that the reference runner lists exactly the catalogued rules.
+    @Test func referenceRunnerListsEveryRule() throws {
+        let listed = try Repository.run("reference-runner", ["--list"])
+        let ids = try JSONDecoder().decode([String: [String]].self, from: Data(listed.stdout.utf8))["rules"]
+        #expect(ids?.sorted() == Catalog.rules.map(\.id).sorted())
+    }
+
+    /// Verify that every rule marked C has a cmocka test named after it, and every cmocka test names such a rule.
+    @Test func cWitnessesMatchTheCatalog() throws {
+        let folder = Repository.path("CTests")
+        var names: [String] = []
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".c") {
+            let source = try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8)
+            let pattern = try NSRegularExpression(pattern: #"cmocka_unit_test\((\w+)\)"#)
+            names += pattern.matches(in: source, range: NSRange(source.startIndex..., in: source)).map {
+                String(source[Range($0.range(at: 1), in: source)!])
+            }
+        }
+        for rule in Catalog.rules {
+            let witnesses = names.filter { $0.hasPrefix(rule.cWitnessPrefix) }
+            #expect(witnesses.isEmpty != rule.hasCWitness, "\(rule.id): hasCWitness is \(rule.hasCWitness), tests \(witnesses)")
+        }
+        for name in names {
+            #expect(Catalog.rules.contains { $0.hasCWitness && name.hasPrefix($0.cWitnessPrefix) }, "\(name) names no rule with a C witness")
+        }
+    }
+
+    /// Verify that the committed RULES.md is what `make rules` generates.
+    @Test func rulesDocumentIsInSync() throws {
+        let committed = try String(contentsOfFile: Repository.path("RULES.md"), encoding: .utf8)
+        #expect(committed == RulesDocument.markdown(), "RULES.md is stale: run `make rules`")
+    }
+
+    /// Verify that selections name chapters, concepts, ids and prefixes, and that an unknown one is an error.
+    @Test func selectingRules() throws {
+        #expect(try Catalog.select([]).count == Catalog.rules.count)
+        #expect(try Catalog.select(["processes"]).count == Chapter.processes.rules.count)
+        #expect(try Catalog.select(["wait"]).map(\.id) == (1...10).map { "WAIT-\($0)" })
+        #expect(try Catalog.select(["WAIT-1*"]).map(\.id) == ["WAIT-1", "WAIT-10"])
+        #expect(try Catalog.select(["FORK-2", "fork"]).first?.id == "FORK-2")
+        #expect(throws: CatalogError.unknownSelector("SPOON-1")) { try Catalog.select(["SPOON-1"]) }
+    }
+}

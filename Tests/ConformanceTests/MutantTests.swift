@@ -1,0 +1,48 @@
+import Conformance
+import Foundation
+import Grading
+import Testing
+
+/// One mutant and one rule that must reject it.
+struct MutantCase: Sendable, CustomTestStringConvertible {
+    let mutant: String
+    let rule: String
+    let expected: Outcome.Status
+
+    var testDescription: String { "\(rule) rejects \(mutant)" }
+
+    /// Every (mutant, rule) pair the mutant runner lists.
+    static let all: [MutantCase] = {
+        struct Listing: Decodable {
+            let name: String
+            let rejectedBy: [String: Outcome.Status]
+        }
+        guard let listed = try? Repository.run("mutant-runner", ["--mutants"]),
+              let mutants = try? JSONDecoder().decode([Listing].self, from: Data(listed.stdout.utf8))
+        else { return [] }
+        return mutants.flatMap { mutant in
+            mutant.rejectedBy.sorted { $0.key < $1.key }.map { MutantCase(mutant: mutant.name, rule: $0.key, expected: $0.value) }
+        }
+    }()
+}
+
+/// No rule is vacuous: each known-wrong implementation in Fixtures/Mutants is rejected by the rules it
+/// names, with the status it names (a mutant that hangs is reported as timed out).
+@Test(arguments: MutantCase.all)
+func mutantIsRejected(_ mutantCase: MutantCase) {
+    // A mutant expected to hang is given a short limit; the others the usual one.
+    let timeout = mutantCase.expected == .timedOut ? 2 : RuleRunner.defaultTimeout
+    let outcome = Supervisor.check(mutantCase.rule, with: .sibling("mutant-runner", ["--mutant", mutantCase.mutant]),
+                                   timeout: timeout)
+    #expect(outcome.status == mutantCase.expected, "\(Report.label(outcome.status)): \(Report.describe(outcome))")
+}
+
+/// Verify that every catalogued rule rejects at least one mutant, and that mutants name only catalogued rules.
+@Test func everyRuleRejectsAMutant() {
+    let rejecting = Set(MutantCase.all.map(\.rule))
+    #expect(!MutantCase.all.isEmpty, "the mutant runner listed no mutants")
+    for rule in Catalog.rules {
+        #expect(rejecting.contains(rule.id), "\(rule.id) has no mutant")
+    }
+    #expect(rejecting.isSubset(of: Set(Catalog.rules.map(\.id))))
+}
