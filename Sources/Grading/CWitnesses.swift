@@ -6,6 +6,12 @@ public struct CTestResult: Sendable, Equatable {
     public let passed: Bool
     /// The failure lines cmocka printed, or why the test never reported.
     public let message: String?
+
+    public init(name: String, passed: Bool, message: String?) {
+        self.name = name
+        self.passed = passed
+        self.message = message
+    }
 }
 
 /// Runs the cmocka witnesses in `CTests/` (built by `make ctest` into a folder of executables) and

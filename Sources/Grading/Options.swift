@@ -16,7 +16,7 @@ public struct Options {
     }
 
     /// What was wrong with the command line.
-    public struct Problem: Error, CustomStringConvertible {
+    public struct Problem: Error, Equatable, CustomStringConvertible {
         public let description: String
 
         public init(description: String) { self.description = description }

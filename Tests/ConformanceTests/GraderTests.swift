@@ -1,0 +1,185 @@
+import Conformance
+import Foundation
+import Grading
+import Testing
+
+/// What the grader must report for a sample submission in Fixtures/Submissions.
+struct Sample: Sendable, CustomTestStringConvertible {
+    let name: String
+    let score: Int
+    /// The rules that do not pass, and their status label; every other rule must pass.
+    let problems: [String: String]
+
+    var testDescription: String { name }
+
+    static let all = [
+        Sample(name: "correct", score: 31, problems: [:]),
+        Sample(name: "partial", score: 23, problems: [
+            "EXIT-4": "not implemented", "WAIT-8": "fail", "ZOMBIE-1": "not implemented", "ZOMBIE-2": "not implemented",
+            "ZOMBIE-3": "not implemented", "ZOMBIE-4": "not implemented", "ZOMBIE-5": "not implemented",
+            "ZOMBIE-6": "not implemented",
+        ]),
+        Sample(name: "hang", score: 30, problems: ["EXIT-4": "timed out"]),
+        Sample(name: "crash", score: 27, problems: [
+            "WAIT-8": "crashed", "ORPHAN-3": "crashed", "ZOMBIE-5": "crashed", "ZOMBIE-6": "crashed",
+        ]),
+        Sample(name: "runaway", score: 31, problems: [:]),
+    ]
+}
+
+/// The parts of results.json the tests read.
+struct GradescopeResults: Decodable {
+    struct Test: Decodable {
+        let score: Int
+        let max_score: Int
+        let name: String
+        let number: String
+        let status: String
+        let output: String
+        let visibility: String
+        let tags: [String]
+    }
+
+    let score: Int
+    let tests: [Test]
+}
+
+/// Runs `grade` with `arguments`, writing reports to a new folder; returns the run and the folder.
+func grade(_ arguments: [String], environment: [String: String] = [:]) throws -> (Finished, URL) {
+    let reports = try Repository.temporaryFolder()
+    let finished = try Repository.run("grade", arguments + ["--reports", reports.path], environment: environment)
+    return (finished, reports)
+}
+
+func results(in reports: URL) throws -> GradescopeResults {
+    try JSONDecoder().decode(GradescopeResults.self, from: Data(contentsOf: reports.appendingPathComponent("results.json")))
+}
+
+@Suite struct GraderTests {
+    /// Verify that each sample submission gets exactly its score, and each rule exactly its status, in
+    /// results.json (Gradescope) and grade.xml (JUnit, one test case per rule).
+    @Test(arguments: Sample.all)
+    func sampleIsGradedExactly(_ sample: Sample) throws {
+        let runner = RunnerCommand.sibling("sample-\(sample.name)").executable
+        // Only the hanging sample gets a short limit; its other rules still finish in milliseconds.
+        let (finished, reports) = try grade(["--runner", runner] + (sample.name == "hang" ? ["--timeout", "3"] : []))
+        #expect(finished.succeeded, "\(finished.stderr)")
+        let graded = try results(in: reports)
+        #expect(graded.score == sample.score)
+        #expect(graded.tests.map(\.number) == Catalog.rules.map(\.id))
+        for test in graded.tests {
+            let expected = sample.problems[test.number] ?? "pass"
+            #expect(test.tags.last == expected, "\(test.number): \(test.output)")
+            #expect(test.status == (expected == "pass" ? "passed" : "failed"))
+            #expect(test.score == (expected == "pass" ? test.max_score : 0))
+            #expect(test.visibility == "visible" && test.name.hasPrefix(test.number + ": "))
+        }
+        let junit = try String(contentsOf: reports.appendingPathComponent("grade.xml"), encoding: .utf8)
+        #expect(junit.components(separatedBy: "<testcase ").count - 1 == Catalog.rules.count)
+        #expect(finished.stdout.contains("Total: \(sample.score)/\(Catalog.rules.count)"))
+    }
+
+    /// Verify that a crash is reported with its signal and the trap's message, and a hang with the step it hung in.
+    @Test func crashesAndHangsSayWhatHappened() throws {
+        let crashed = try results(in: grade(["--runner", RunnerCommand.sibling("sample-crash").executable, "WAIT-8", "ORPHAN-3"]).1)
+        #expect(crashed.tests[0].output.contains("SIGILL") && crashed.tests[0].output.contains("Fatal error: decode crashed"))
+        #expect(crashed.tests[1].output.contains("killed by SIGSEGV"))
+        let hung = try results(in: grade(["--runner", RunnerCommand.sibling("sample-hang").executable, "--timeout", "1", "EXIT-4"]).1)
+        #expect(hung.tests[0].output.hasPrefix("no result after 1 s while child calling exit(message:"))
+    }
+
+    /// Verify that processes a submission leaves behind, even in a new session ignoring SIGTERM, are gone
+    /// once the grade ends.
+    @Test func nothingOutlivesTheGrade() throws {
+        let pids = try Repository.temporaryFolder().appendingPathComponent("runaway.pids")
+        let runner = RunnerCommand.sibling("sample-runaway").executable
+        _ = try grade(["--runner", runner, "zombies"], environment: ["RUNAWAY_PIDS": pids.path])
+        let started = try String(contentsOf: pids, encoding: .utf8).split(separator: "\n").compactMap { pid_t($0) }
+        #expect(!started.isEmpty, "the sample started no runaway")
+        for pid in started {
+            #expect(!FileManager.default.fileExists(atPath: "/proc/\(pid)"), "runaway \(pid) is still there")
+        }
+    }
+
+    /// Verify that grading a selection grades only those rules.
+    @Test func gradingASelection() throws {
+        let (_, reports) = try grade(["--runner", RunnerCommand.sibling("sample-correct").executable, "WAIT-*", "orphans"])
+        let graded = try results(in: reports)
+        #expect(graded.tests.map(\.number) == (1...10).map { "WAIT-\($0)" } + ["ORPHAN-1", "ORPHAN-2", "ORPHAN-3"])
+        #expect(graded.score == 13)
+    }
+
+    /// Verify that a wrong command line is refused with a message naming the problem and exit code 64.
+    @Test(arguments: [
+        (["--timeout", "0"], "--timeout must be a positive number"),
+        (["SPOON-1"], "'SPOON-1' names no chapter"),
+        (["--colour"], "unknown option --colour"),
+        (["--package", "/nonexistent"], "has no Package.swift"),
+    ])
+    func badCommandLines(_ arguments: [String], _ message: String) throws {
+        let (finished, _) = try grade(arguments)
+        #expect(finished.status == .exited(code: 64))
+        #expect(finished.stderr.contains(message), "\(finished.stderr)")
+    }
+
+    /// Verify that a submission that does not compile scores 0 with the compiler's error, and exits 1.
+    @Test func submissionThatDoesNotCompile() throws {
+        let package = try Repository.temporaryFolder()
+        let sources = package.appendingPathComponent("Sources/conformance-runner")
+        try FileManager.default.createDirectory(at: sources, withIntermediateDirectories: true)
+        try """
+        // swift-tools-version:6.0
+        import PackageDescription
+        let package = Package(name: "Broken", targets: [.executableTarget(name: "conformance-runner")])
+        """.write(to: package.appendingPathComponent("Package.swift"), atomically: true, encoding: .utf8)
+        try "let x: Int = \"not a number\"\n".write(to: sources.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
+        let (finished, reports) = try grade(["--package", package.path, "--scratch-path", package.appendingPathComponent(".scratch").path])
+        #expect(finished.status == .exited(code: 1))
+        #expect(finished.stdout.contains("The submission did not compile") && finished.stdout.contains("error:"))
+        let graded = try results(in: reports)
+        #expect(graded.score == 0 && graded.tests.count == Catalog.rules.count)
+    }
+}
+
+/// The shipped student workspace, graded as `make grade` does and tested as a student runs `swift test`.
+/// Both build the Exercises package (in one scratch folder outside it), so they run one after the other.
+@Suite(.serialized) struct WorkspaceTests {
+    static let scratch = Repository.path(".build-grade/tests-exercises")
+
+    /// The workspace's files with their sizes and modification times.
+    func snapshot() throws -> [String: String] {
+        let folder = Repository.path("Exercises")
+        var files: [String: String] = [:]
+        for path in FileManager.default.subpaths(atPath: folder) ?? [] {
+            let attributes = try FileManager.default.attributesOfItem(atPath: "\(folder)/\(path)")
+            files[path] = "\(attributes[.size] ?? 0) \(attributes[.modificationDate] ?? 0)"
+        }
+        return files
+    }
+
+    /// Verify that grading the shipped workspace reports every rule as not implemented, scores 0, and
+    /// leaves the workspace's files as they were.
+    @Test func shippedWorkspaceIsNotImplemented() throws {
+        let before = try snapshot()
+        let (finished, reports) = try grade(["--package", Repository.path("Exercises"), "--scratch-path", Self.scratch])
+        #expect(finished.succeeded, "\(finished.stdout)\(finished.stderr)")
+        let graded = try results(in: reports)
+        #expect(graded.score == 0)
+        #expect(graded.tests.count == Catalog.rules.count)
+        #expect(graded.tests.allSatisfy { $0.tags.last == "not implemented" && $0.output.hasPrefix("not implemented: ") })
+        #expect(try snapshot() == before, "grading changed the workspace's files")
+    }
+
+    /// Verify that `swift test` in the workspace shows one failing test case per rule, named by its id
+    /// and sentence, each failing as not implemented.
+    @Test func studentSwiftTestShowsEveryRule() throws {
+        guard let swift = Spawn.which("swift") else { Issue.record("swift is not on PATH"); return }
+        let tested = try Spawn.run(swift, ["test", "--package-path", Repository.path("Exercises"), "--scratch-path", Self.scratch],
+                                   timeout: 1800)
+        #expect(tested.status == .exited(code: 1), "\(tested.stderr)")
+        for rule in Catalog.rules {
+            #expect(tested.stdout.contains("\(rule.id): \(rule.sentence)"), "no test case named \(rule.id)")
+        }
+        #expect(tested.stdout.components(separatedBy: "not implemented: ").count - 1 >= Catalog.rules.count)
+    }
+}

@@ -1,0 +1,114 @@
+import Conformance
+import Foundation
+import Grading
+import Testing
+
+/// The supervisor reports runners that misbehave instead of trusting them, using the C helper
+/// programs in Fixtures/Helpers as stand-ins for broken runners.
+@Suite struct SupervisorTests {
+    /// Verify that a runner exiting without an outcome is reported as crashed, with its exit code.
+    @Test func runnerExitingSilentlyIsCrashed() {
+        let outcome = Supervisor.check("FORK-1", with: .sibling("exit-with", ["3"]))
+        #expect(outcome.status == .crashed)
+        #expect(outcome.message?.contains("exited with code 3 without an outcome") == true, "\(outcome)")
+    }
+
+    /// Verify that a runner killed by a signal is reported as crashed, naming the signal.
+    @Test func runnerKilledBySignalIsCrashed() {
+        let outcome = Supervisor.check("FORK-1", with: .sibling("die-by-signal", ["11"]))
+        #expect(outcome.status == .crashed)
+        #expect(outcome.message?.contains("SIGSEGV") == true, "\(outcome)")
+    }
+
+    /// Verify that a runner that never answers (it stops itself) is killed at the supervisor's own deadline.
+    @Test func runnerThatNeverAnswersIsKilled() {
+        let outcome = Supervisor.check("FORK-1", with: .sibling("stop-self"), timeout: 0.2, margin: 0.3)
+        #expect(outcome.status == .crashed)
+        #expect(outcome.message == "the runner gave no answer within 0.5 s and was killed")
+    }
+
+    /// Verify that a runner that cannot be started is reported with the errno.
+    @Test func missingRunnerIsCrashed() {
+        let outcome = Supervisor.check("FORK-1", with: RunnerCommand("/nonexistent/runner"))
+        #expect(outcome.status == .crashed)
+        #expect(outcome.message == "cannot run /nonexistent/runner: ENOENT (No such file or directory)")
+    }
+
+    /// Verify that a runner asked for an uncatalogued rule refuses with usage, and the supervisor says so.
+    @Test func unknownRuleIsRefusedByTheRunner() {
+        let outcome = Supervisor.check("SPOON-1", with: .sibling("reference-runner"))
+        #expect(outcome.status == .crashed)
+        #expect(outcome.message?.contains("exited with code 64") == true && outcome.message?.contains("SPOON-1 is not a catalogued rule") == true)
+    }
+
+    /// Verify that checking many rules returns the outcomes in the order asked, whatever finishes first.
+    @Test func manyRulesKeepTheirOrder() {
+        let ids = Catalog.rules.map(\.id).reversed().map { $0 }
+        let outcomes = Supervisor.check(ids, with: .sibling("reference-runner"), parallelism: 3)
+        #expect(outcomes.map(\.rule) == ids)
+    }
+}
+
+/// The C witnesses' TAP output, as cmocka 1.1 prints it.
+@Suite struct TAPTests {
+    /// Verify that passes, failures with their messages, and the group line are read correctly.
+    @Test func readsPassesAndFailures() {
+        let tap = """
+        1..3
+        ok 1 - FORK_1_a
+        not ok 2 - FORK_2_b
+        # 0x1 != 0x2
+        # processes.c:7: error: Failure!
+        ok 3 - FORK_3_c
+        # not ok - processes
+        """
+        #expect(CWitnesses.parseTAP(tap) == [
+            CTestResult(name: "FORK_1_a", passed: true, message: nil),
+            CTestResult(name: "FORK_2_b", passed: false, message: "0x1 != 0x2\nprocesses.c:7: error: Failure!"),
+            CTestResult(name: "FORK_3_c", passed: true, message: nil),
+        ])
+    }
+
+    /// Verify that a witness binary that dies before reporting every test is a failure, not a silent pass.
+    @Test func binaryDyingEarlyFails() throws {
+        let folder = try Repository.temporaryFolder()
+        let script = folder.appendingPathComponent("processes")
+        try "#!/bin/sh\necho 1..2\necho 'ok 1 - FORK_1_a'\nkill -SEGV $$\n".write(to: script, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
+        let results = try CWitnesses.run(in: folder.path)
+        #expect(results.first == CTestResult(name: "FORK_1_a", passed: true, message: nil))
+        #expect(results.last?.passed == false && results.last?.message?.contains("SIGSEGV") == true)
+    }
+}
+
+/// The tools' command lines.
+@Suite struct OptionsTests {
+    let specs: [Options.Spec] = [.value("timeout", ""), .value("runner-argument", ""), .flag("help", "")]
+
+    /// Verify both spellings of a value, repeated options, flags and positional arguments.
+    @Test func parsesValuesFlagsAndPositionals() throws {
+        let options = try Options(["WAIT-*", "--timeout=3", "--runner-argument", "a", "--runner-argument", "b", "--help", "fork"],
+                                  accepting: specs)
+        #expect(options.positional == ["WAIT-*", "fork"])
+        #expect(try options.positiveNumber("timeout", default: 10) == 3)
+        #expect(options.values("runner-argument") == ["a", "b"])
+        #expect(options.flag("help"))
+    }
+
+    /// Verify that each kind of mistake names itself.
+    @Test(arguments: [
+        (["--nope"], "unknown option --nope"),
+        (["--timeout"], "--timeout needs a value"),
+        (["--help=yes"], "--help takes no value"),
+    ])
+    func refusesMistakes(_ arguments: [String], _ message: String) {
+        #expect(throws: Options.Problem(description: message)) { try Options(arguments, accepting: specs) }
+    }
+
+    /// Verify that numbers must be positive and finite.
+    @Test(arguments: ["0", "-1", "inf", "ten"])
+    func refusesBadNumbers(_ text: String) throws {
+        let options = try Options(["--timeout", text], accepting: specs)
+        #expect(throws: Options.Problem.self) { try options.positiveNumber("timeout", default: 10) }
+    }
+}
