@@ -3,6 +3,12 @@ import PackageDescription
 
 // An executable specification of Unix concurrency: rules, specs any implementation plugs into,
 // reference implementations, C witnesses (CTests/, built by the Makefile) and a grader.
+
+/// Sample submissions in Fixtures/Submissions, each an executable `sample-<name>`.
+let samples = ["correct", "partial", "partial-orphans", "hang", "crash", "runaway"]
+/// C helper programs in Fixtures/Helpers.
+let helpers = ["exit-with", "die-by-signal", "stop-self", "partial-tap"]
+
 let package = Package(
     name: "ConcurrencySpec",
     products: [
@@ -30,26 +36,16 @@ let package = Package(
         // Known-wrong implementations, one or more per rule; each must be rejected by its rules.
         .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes"],
                           path: "Fixtures/Mutants"),
+    ] + samples.map {
         // Sample submissions the grader's tests grade, with the scores they must get.
-        .executableTarget(name: "sample-correct", dependencies: ["Conformance", "Processes"],
-                          path: "Fixtures/Submissions/correct"),
-        .executableTarget(name: "sample-partial", dependencies: ["Conformance", "Processes"],
-                          path: "Fixtures/Submissions/partial"),
-        .executableTarget(name: "sample-hang", dependencies: ["Conformance", "Processes"],
-                          path: "Fixtures/Submissions/hang"),
-        .executableTarget(name: "sample-crash", dependencies: ["Conformance", "Processes"],
-                          path: "Fixtures/Submissions/crash"),
-        .executableTarget(name: "sample-runaway", dependencies: ["Conformance", "Processes"],
-                          path: "Fixtures/Submissions/runaway"),
+        .executableTarget(name: "sample-\($0)", dependencies: ["Conformance", "Processes"], path: "Fixtures/Submissions/\($0)")
+    } + helpers.map {
         // Small C programs standing in for runners that exit, crash or hang.
-        .executableTarget(name: "exit-with", path: "Fixtures/Helpers/exit-with"),
-        .executableTarget(name: "die-by-signal", path: "Fixtures/Helpers/die-by-signal"),
-        .executableTarget(name: "stop-self", path: "Fixtures/Helpers/stop-self"),
+        .executableTarget(name: $0, path: "Fixtures/Helpers/\($0)")
+    } + [
         .testTarget(name: "ConformanceTests", dependencies: [
             "Conformance", "Grading", "ConformanceTesting", "Processes",
             "reference-runner", "mutant-runner", "conformance", "grade",
-            "sample-correct", "sample-partial", "sample-hang", "sample-crash", "sample-runaway",
-            "exit-with", "die-by-signal", "stop-self",
-        ]),
+        ] + samples.map { .target(name: "sample-\($0)") } + helpers.map { .target(name: $0) }),
     ]
 )

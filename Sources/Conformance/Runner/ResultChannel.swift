@@ -1,8 +1,8 @@
-import Foundation
 import Glibc
 
 /// The one-way channel from the process running a check to the sandbox that supervises it: JSON
-/// lines appended to an anonymous file (memfd) the sandbox reads after the check process has ended.
+/// lines appended (`O_APPEND`, so concurrent writers never overwrite each other) to an anonymous file
+/// (memfd) the sandbox reads after the check process has ended.
 ///
 /// Every process forked by the check inherits the descriptor, so `notImplemented()` works from a
 /// grandchild too. Only the check process itself writes steps and results.
@@ -26,10 +26,41 @@ enum ResultChannel {
         var unreapedChildren: Int?
     }
 
+    /// Appends `record` as one JSON line in a single write(2).
+    ///
+    /// The line is built by hand, not with JSONEncoder: this may run on a check's second thread or in
+    /// a forked child while another thread writes too, and two threads encoding with Foundation for
+    /// the first time were seen to deadlock inside the Swift runtime's metadata instantiation.
     static func write(_ record: Record) {
-        guard descriptor >= 0, var line = try? JSONEncoder().encode(record) else { return }
-        line.append(UInt8(ascii: "\n"))
-        line.withUnsafeBytes { bytes in _ = Glibc.write(descriptor, bytes.baseAddress, bytes.count) }
+        guard descriptor >= 0 else { return }
+        var fields = ["\"kind\":\(quoted(record.kind.rawValue))"]
+        for (key, value) in [("text", record.text), ("status", record.status?.rawValue), ("expected", record.expected),
+                             ("actual", record.actual)] {
+            if let value { fields.append("\(quoted(key)):\(quoted(value))") }
+        }
+        if let leaked = record.leakedDescriptors {
+            fields.append("\"leakedDescriptors\":[\(leaked.map(String.init).joined(separator: ","))]")
+        }
+        if let unreaped = record.unreapedChildren { fields.append("\"unreapedChildren\":\(unreaped)") }
+        var line = "{" + fields.joined(separator: ",") + "}\n"
+        line.withUTF8 { bytes in _ = Glibc.write(descriptor, bytes.baseAddress, bytes.count) }
+    }
+
+    /// `text` as a JSON string literal.
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
     }
 
     static var isCheckProcess: Bool { descriptor >= 0 && getpid() == checkProcess }
@@ -51,7 +82,8 @@ public func notImplemented(_ function: String = #function) -> Never {
     if ResultChannel.descriptor >= 0 {
         ResultChannel.write(.init(kind: .notImplemented, text: function))
     } else {
-        FileHandle.standardError.write(Data("not implemented: \(function)\n".utf8))
+        var line = "not implemented: \(function)\n"
+        line.withUTF8 { bytes in _ = Glibc.write(2, bytes.baseAddress, bytes.count) }
     }
     _exit(RuleRunner.notImplementedExitCode)
 }

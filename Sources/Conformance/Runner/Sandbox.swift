@@ -13,6 +13,7 @@ enum Sandbox {
         let started = Date()
         _ = cs_set_child_subreaper(1)
         let results = cs_memfd_create("results")
+        _ = fcntl(results, F_SETFL, O_APPEND)  // writers from several threads and processes append whole lines
         let output = cs_memfd_create("output")
         let pid = fork()
         if pid == 0 { CheckProcess.run(check, results: results, output: output) }

@@ -1,0 +1,13 @@
+// A partial submission whose only mistake is orphans: setChildSubreaper remembers the flag and never
+// calls prctl. Graded: ORPHAN-1, ORPHAN-2 and ORPHAN-3 fail; every other rule passes.
+import Conformance
+import Processes
+
+final class FlagOnly: OrphanAPI {
+    private var enabled = false
+
+    func setChildSubreaper(_ enabled: Bool) throws(Errno) { self.enabled = enabled }
+    func isChildSubreaper() throws(Errno) -> Bool { enabled }
+}
+
+RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(FlagOnly()), ZombieSpec(Zombies())])
