@@ -3,8 +3,14 @@ import Foundation
 
 /// Runs a tool's main function and turns its errors into a message and an exit code:
 /// 64 for a wrong command line (with the usage), 1 for anything else.
+///
+/// The tool is the subreaper of last resort: each runner sandboxes its own rule, but code that kills
+/// its runner leaves orphans, and they are re-parented here. When `main` returns, no runner is left,
+/// so every remaining child is such an orphan and is killed and reaped: nothing outlives the tool.
 public enum Tool {
     public static func run(usage: String, _ main: () throws -> Int32) -> Int32 {
+        Watching.becomeSubreaper()
+        defer { _ = Watching.killDescendants() }
         do {
             return try main()
         } catch let problem as Options.Problem {

@@ -8,6 +8,7 @@ import Grading
 enum Command {
     static let specs: [Options.Spec] = [
         .value("runner", "the runner to check (default: reference-runner next to this tool)"),
+        .value("runner-argument", "an argument the runner takes before --rule (repeatable)"),
         .value("ctests", "the folder of built cmocka witnesses (default: .build/ctests)"),
         .value("reports", "where to write conformance.json and conformance.xml (default: reports)"),
         .value("timeout", "seconds one rule may take (default: 10)"),
@@ -28,7 +29,8 @@ func main() throws -> Int32 {
         return 0
     }
     let rules = try Catalog.select(options.positional)
-    let runner = options.value("runner").map { RunnerCommand($0) } ?? .sibling("reference-runner")
+    let runner = RunnerCommand(options.value("runner") ?? RunnerCommand.sibling("reference-runner").executable,
+                               options.values("runner-argument"))
     let timeout = try options.positiveNumber("timeout", default: RuleRunner.defaultTimeout)
     let jobs = Int(try options.positiveNumber("jobs", default: Double(ProcessInfo.processInfo.activeProcessorCount)))
     let outcomes = Supervisor.check(rules.map(\.id), with: runner, timeout: timeout, parallelism: jobs)

@@ -24,7 +24,7 @@ struct Sample: Sendable, CustomTestStringConvertible {
         Sample(name: "crash", score: 27, problems: [
             "WAIT-8": "crashed", "ORPHAN-3": "crashed", "ZOMBIE-5": "crashed", "ZOMBIE-6": "crashed",
         ]),
-        Sample(name: "runaway", score: 31, problems: [:]),
+        Sample(name: "runaway", score: 28, problems: ["ORPHAN-1": "crashed", "ORPHAN-2": "crashed", "ORPHAN-3": "crashed"]),
     ]
 }
 
@@ -89,12 +89,14 @@ func results(in reports: URL) throws -> GradescopeResults {
         #expect(hung.tests[0].output.hasPrefix("no result after 1 s while child calling exit(message:"))
     }
 
-    /// Verify that processes a submission leaves behind, even in a new session ignoring SIGTERM, are gone
-    /// once the grade ends.
+    /// Verify that processes a submission leaves behind, even in a new session ignoring SIGTERM, and even
+    /// after killing the runner that sandboxed them, are gone once the grade ends.
     @Test func nothingOutlivesTheGrade() throws {
         let pids = try Repository.temporaryFolder().appendingPathComponent("runaway.pids")
         let runner = RunnerCommand.sibling("sample-runaway").executable
-        _ = try grade(["--runner", runner, "zombies"], environment: ["RUNAWAY_PIDS": pids.path])
+        let (_, reports) = try grade(["--runner", runner, "zombies", "orphans"], environment: ["RUNAWAY_PIDS": pids.path])
+        let orphans = try results(in: reports).tests.filter { $0.number.hasPrefix("ORPHAN") }
+        #expect(orphans.allSatisfy { $0.output.contains("the runner itself ended with signaled(SIGKILL") }, "\(orphans.map(\.output))")
         let started = try String(contentsOf: pids, encoding: .utf8).split(separator: "\n").compactMap { pid_t($0) }
         #expect(!started.isEmpty, "the sample started no runaway")
         for pid in started {

@@ -1,8 +1,11 @@
-// A submission that leaves processes behind but gets every answer right. Graded: full marks, and
-// nothing of it is left running or unreaped after the grade.
+// A submission that leaves processes behind. Graded: ORPHAN-1, ORPHAN-2 and ORPHAN-3 crash (the
+// runner was killed), every other rule passes, and nothing of it is left running or unreaped after
+// the grade.
 // - doubleFork also starts a runaway: a new session (setsid) whose process ignores SIGTERM and
 //   SIGHUP and spins forever, its pid appended to the file named by $RUNAWAY_PIDS;
-// - state(of:) also forks a child it never reaps, a zombie.
+// - state(of:) also forks a child it never reaps, a zombie;
+// - setChildSubreaper starts a runaway and then kills the runner that supervises its check (once), so
+//   the runaway escapes the runner's sandbox and only the grader itself can clean up.
 import Conformance
 import Foundation
 import Glibc
@@ -43,4 +46,20 @@ struct MessyZombies: ZombieAPI {
     }
 }
 
-RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(MessyZombies())])
+/// Whether this process has already killed its runner: afterwards its parent is the grader.
+nonisolated(unsafe) var killedTheRunner = false
+
+struct RunnerKillingOrphans: OrphanAPI {
+    func setChildSubreaper(_ enabled: Bool) throws(Errno) {
+        if !killedTheRunner {
+            killedTheRunner = true
+            startRunaway()
+            kill(getppid(), SIGKILL)  // the check process's parent is the runner's sandbox
+        }
+        try Orphans().setChildSubreaper(enabled)
+    }
+    func isChildSubreaper() throws(Errno) -> Bool { try Orphans().isChildSubreaper() }
+}
+
+RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(RunnerKillingOrphans()),
+                 ZombieSpec(MessyZombies())])

@@ -18,9 +18,13 @@ public struct OrphanSpec<Implementation: OrphanAPI>: Spec {
         ]
     }
 
-    /// An orphan: a grandchild whose parent has exited and been reaped. It waits on `release`, then
-    /// reports its `getppid()` on `report` and exits with `code`.
-    private func makeOrphan(release: Pipe, report: Pipe, code: CInt) throws -> ProcessID {
+    /// Enables the subreaper setting, then makes an orphan: a grandchild whose parent has exited and
+    /// been reaped. Once released, the orphan reports its `getppid()` on the returned pipe and exits with `code`.
+    private func adoptOrphan(exitingWith code: CInt) throws -> (orphan: ProcessID, report: Pipe) {
+        step("setChildSubreaper(true)")
+        try implementation.setChildSubreaper(true)
+        let release = try Pipe()
+        let report = try Pipe()
         let parent = try Children.fork {
             guard let grandchild = try? Children.fork({
                 _ = try? release.readInt32("")
@@ -32,19 +36,14 @@ public struct OrphanSpec<Implementation: OrphanAPI>: Spec {
         }
         let grandchild = try report.readInt32("the intermediate child could not fork the grandchild")
         try expectEqual(try Children.reap(parent), .exited(code: 0), "the intermediate child's status")
-        release.closeReadEnd()
-        return ProcessID(rawValue: grandchild)
+        release.write(1)
+        report.closeWriteEnd()
+        return (ProcessID(rawValue: grandchild), report)
     }
 
     /// ORPHAN-1: after setChildSubreaper(true) the orphan's getppid() is this process.
     func orphanIsAdoptedByTheSubreaper() throws {
-        step("setChildSubreaper(true)")
-        try implementation.setChildSubreaper(true)
-        let release = try Pipe()
-        let report = try Pipe()
-        let orphan = try makeOrphan(release: release, report: report, code: 0)
-        release.write(1)
-        report.closeWriteEnd()
+        let (orphan, report) = try adoptOrphan(exitingWith: 0)
         let parent = try report.readInt32("the orphan ended without reporting its parent")
         _ = try? Children.reap(orphan)
         try expectEqual(parent, getpid(), "the orphan's getppid() after its parent exited")
@@ -52,12 +51,8 @@ public struct OrphanSpec<Implementation: OrphanAPI>: Spec {
 
     /// ORPHAN-2: the subreaper's wait returns the adopted orphan's pid and exit status.
     func subreaperReapsItsOrphans() throws {
-        step("setChildSubreaper(true)")
-        try implementation.setChildSubreaper(true)
-        let release = try Pipe()
-        let report = try Pipe()
-        let orphan = try makeOrphan(release: release, report: report, code: 7)
-        release.write(1)
+        let (orphan, report) = try adoptOrphan(exitingWith: 7)
+        _ = try report.readInt32("the orphan ended without reporting")
         var raw: CInt = 0
         step("waitpid(-1) for the adopted orphan")
         let reaped = waitpid(-1, &raw, 0)

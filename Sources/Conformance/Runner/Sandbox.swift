@@ -11,7 +11,7 @@ import Glibc
 enum Sandbox {
     static func run(_ check: Check, timeout: Double) -> Outcome {
         let started = Date()
-        _ = cs_set_child_subreaper(1)
+        Watching.becomeSubreaper()
         let results = cs_memfd_create("results")
         _ = fcntl(results, F_SETFL, O_APPEND)  // writers from several threads and processes append whole lines
         let output = cs_memfd_create("output")
@@ -27,7 +27,7 @@ enum Sandbox {
         }
         var status: CInt = 0
         _ = valueOrErrno { waitpid(pid, &status, 0) }
-        let killed = killDescendants()
+        let killed = Watching.killDescendants()
         var outcome = verdict(check.rule, records: records(in: results), status: status, timedOut: timedOut,
                               timeout: timeout)
         outcome.output = excerpt(of: output)
@@ -37,21 +37,6 @@ enum Sandbox {
         outcome.killedLeftovers = killed
         outcome.seconds = Date().timeIntervalSince(started)
         return outcome
-    }
-
-    /// Kills every descendant still running and reaps every zombie; returns how many were running.
-    private static func killDescendants() -> Int {
-        var killed = 0
-        var status: CInt = 0
-        while true {
-            let reaped = waitpid(-1, &status, WNOHANG)
-            if reaped > 0 { continue }
-            if reaped < 0 { return killed }  // ECHILD: nothing left
-            for child in ProcFS.children(of: getpid()) where ProcFS.stat(child)?.state != "Z" {
-                if kill(child, SIGKILL) == 0 { killed += 1 }
-            }
-            _ = waitpid(-1, &status, 0)
-        }
     }
 
     /// Decides the outcome from what the check process wrote and how it ended.

@@ -33,6 +33,26 @@ package enum Watching {
         return String(decoding: bytes, as: UTF8.self)
     }
 
+    /// Kills every child of this process that is still running and reaps every zombie, until none is
+    /// left; returns how many were running. Used by a subreaper, so that grandchildren whose parents
+    /// end are re-parented here, found by the next round, and killed too.
+    package static func killDescendants() -> Int {
+        var killed = 0
+        var status: CInt = 0
+        while true {
+            let reaped = waitpid(-1, &status, WNOHANG)
+            if reaped > 0 { continue }
+            if reaped < 0 { return killed }  // ECHILD: nothing left
+            for child in ProcFS.children(of: getpid()) where ProcFS.stat(child)?.state != "Z" {
+                if kill(child, SIGKILL) == 0 { killed += 1 }
+            }
+            _ = waitpid(-1, &status, 0)
+        }
+    }
+
+    /// Makes this process the subreaper of its descendants (prctl(PR_SET_CHILD_SUBREAPER)).
+    package static func becomeSubreaper() { _ = cs_set_child_subreaper(1) }
+
     /// A raw wait status decoded with the C macros, or nil for a word the kernel never produces.
     package static func decode(_ raw: CInt) -> WaitStatus? { Children.decode(raw) }
 }
