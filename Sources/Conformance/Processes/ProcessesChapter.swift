@@ -159,8 +159,8 @@ extension Chapter {
               """),
         .rule("ZOMBIE-4", "孤儿和僵尸", c: true,
               """
-              doubleFork runs the work in a grandchild and returns after reaping the intermediate \
-              child: no zombie is left and the grandchild is re-parented.
+              doubleFork runs the work in a grandchild that ends when the work returns, and returns after \
+              reaping the intermediate child: no zombie is left and the grandchild is re-parented.
               """),
         .rule("ZOMBIE-5", "孤儿和僵尸", c: true,
               """

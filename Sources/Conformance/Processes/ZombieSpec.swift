@@ -58,15 +58,23 @@ public struct ZombieSpec<Implementation: ZombieAPI>: Spec {
     }
 
     /// ZOMBIE-4: after doubleFork returns, the caller has no child at all, the work ran in a process
-    /// that is not the caller's child, and that process was re-parented away from its parent.
+    /// that is not the caller's child, that process was re-parented away from its parent, and it
+    /// ended when the work returned instead of returning from doubleFork too.
     func doubleForkLeavesNoZombie() throws {
         let report = try Pipe()
         let release = try Pipe()
+        let strays = try Pipe()
+        let caller = getpid()
         step("doubleFork { report pid; wait for release }")
         try implementation.doubleFork {
             report.write(getpid())
             _ = try? release.readInt32("")
         }
+        if getpid() != caller {  // doubleFork returned in the worker too: say so and end
+            strays.write(getpid())
+            _exit(0)
+        }
+        strays.closeWriteEnd()
         report.closeWriteEnd()
         release.closeReadEnd()
         let worker = ProcessID(rawValue: try report.readInt32("the work never ran"))
@@ -84,6 +92,10 @@ public struct ZombieSpec<Implementation: ZombieAPI>: Spec {
         case .failure(let error): throw CheckFailure.setup("waitpid", error)
         }
         try expectTrue(workerParent != getpid(), "the work ran in a child of the caller, not a grandchild")
+        // A stray writes before it ends, and the worker has ended: anything it wrote is there now. Never
+        // block here: a process the implementation leaked may still hold the pipe open.
+        let stray = strays.isReadable() ? try? strays.readInt32("") : nil
+        try expectTrue(stray == nil, "doubleFork also returned in the worker: it must end with _exit(0) when the work returns")
     }
 
     /// ZOMBIE-5: ignoring SIGCHLD returns .default, the exited child vanishes without a Z, wait says ECHILD.

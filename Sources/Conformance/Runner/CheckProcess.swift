@@ -27,6 +27,9 @@ enum CheckProcess {
             record.status = .fail
             record.text = "unexpected error \(error)" + (ResultChannel.lastStep.map { " while \($0)" } ?? "")
         }
+        // A process the implementation forked may have returned into the check's code and reached
+        // this point: it ends quietly, for only the check process reports the result.
+        guard ResultChannel.isCheckProcess else { _exit(0) }
         record.leakedDescriptors = ProcFS.openDescriptors().subtracting(before).sorted()
         record.unreapedChildren = reapChildren()
         ResultChannel.write(record)
