@@ -38,14 +38,16 @@ $(CTEST_DIR)/%: CTests/%.c CTests/witness.h | cmocka
 	@mkdir -p $(CTEST_DIR)
 	$(CC) $(CFLAGS) $< -lcmocka -pthread -o $@
 
-## cmocka: make sure the cmocka headers are installed.
+## cmocka: make sure cmocka is installed; as root on Debian, install it.
+CMOCKA_PROBE = printf '\#include <stdarg.h>\n\#include <stddef.h>\n\#include <stdint.h>\n\#include <setjmp.h>\n\#include <cmocka.h>\nint main(void) { return 0; }\n' \
+	| $(CC) -x c - -lcmocka -o /dev/null >/dev/null 2>&1
 cmocka:
-	@if ! printf '#include <stdarg.h>\n#include <stddef.h>\n#include <stdint.h>\n#include <setjmp.h>\n#include <cmocka.h>\n' \
-	      | $(CC) -E -x c - >/dev/null 2>&1; then \
+	@if ! $(CMOCKA_PROBE); then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing libcmocka-dev"; \
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libcmocka-dev >/dev/null; \
-	  else \
+	  fi; \
+	  if ! $(CMOCKA_PROBE); then \
 	    echo "cmocka is missing: install it with  sudo apt-get install libcmocka-dev" >&2; exit 1; \
 	  fi; \
 	fi
