@@ -14,16 +14,12 @@ public struct Errno: Error, RawRepresentable, Hashable, Codable, Sendable, Custo
     /// The error number the last failed C call left in `errno`.
     public static var current: Errno { Errno(rawValue: errno) }
 
-    /// `EPERM`: the operation is not permitted.
-    public static let notPermitted = Errno(rawValue: EPERM)
     /// `ENOENT`: no such file or directory.
     public static let noSuchFileOrDirectory = Errno(rawValue: ENOENT)
     /// `ESRCH`: no such process.
     public static let noSuchProcess = Errno(rawValue: ESRCH)
     /// `EINTR`: a signal handler ran while the call was blocked.
     public static let interrupted = Errno(rawValue: EINTR)
-    /// `EBADF`: the descriptor is not open.
-    public static let badFileDescriptor = Errno(rawValue: EBADF)
     /// `ECHILD`: no child process to wait for (Python's `ChildProcessError`).
     public static let noChildProcess = Errno(rawValue: ECHILD)
     /// `EAGAIN`: try again; fork(2) says so when a process limit is reached.

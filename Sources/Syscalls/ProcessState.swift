@@ -1,6 +1,6 @@
 /// The state letter of a process, the third field of `/proc/<pid>/stat` (proc(5)) and the first
 /// letter of `ps`'s STAT column.
-public enum ProcessState: String, Hashable, Codable, Sendable, CaseIterable {
+public enum ProcessState: String, Hashable, Codable, Sendable {
     /// `R`: running or runnable (运行态 / 就绪态).
     case running = "R"
     /// `S`: sleeping, interruptible (等待态).

@@ -25,9 +25,6 @@ public func system_waitpid(_ pid: pid_t, _ status: inout CInt, _ options: CInt) 
     Glibc.waitpid(pid, &status, options)
 }
 
-/// kill(2).
-public func system_kill(_ pid: pid_t, _ signal: CInt) -> CInt { Glibc.kill(pid, signal) }
-
 /// sigaction(2).
 public func system_sigaction(
     _ signal: CInt, _ action: UnsafePointer<sigaction>?, _ old: UnsafeMutablePointer<sigaction>?

@@ -8,18 +8,10 @@ public struct Signal: RawRepresentable, Hashable, Codable, Sendable, CustomStrin
 
     public init(rawValue: CInt) { self.rawValue = rawValue }
 
-    /// `SIGHUP`.
-    public static let hangup = Signal(rawValue: SIGHUP)
-    /// `SIGINT`.
-    public static let interrupt = Signal(rawValue: SIGINT)
-    /// `SIGABRT`, raised by `abort(3)`.
-    public static let abort = Signal(rawValue: SIGABRT)
     /// `SIGKILL`: cannot be caught, blocked or ignored.
     public static let kill = Signal(rawValue: SIGKILL)
     /// `SIGUSR1`.
     public static let user1 = Signal(rawValue: SIGUSR1)
-    /// `SIGSEGV`: an invalid memory access.
-    public static let segmentationViolation = Signal(rawValue: SIGSEGV)
     /// `SIGTERM`: the polite request to end (`Process.terminate()` in Python).
     public static let terminate = Signal(rawValue: SIGTERM)
     /// `SIGCHLD`: a child stopped, continued or ended.

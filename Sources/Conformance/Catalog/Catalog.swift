@@ -11,9 +11,6 @@ public enum Catalog {
     /// The rule with this id, if it is catalogued.
     public static func rule(_ id: String) -> Rule? { rules.first { $0.id == id } }
 
-    /// The chapter with this id, if there is one.
-    public static func chapter(_ id: String) -> Chapter? { chapters.first { $0.id == id } }
-
     /// Rules selected as on the command line: a chapter id, a concept id, a rule id, or a prefix
     /// ending in `*` (`WAIT-*`). An empty selection is every rule.
     public static func select(_ selectors: [String]) throws(CatalogError) -> [Rule] {
