@@ -22,7 +22,9 @@ public func expectRule(_ rule: Rule, runner: String = "conformance-runner", argu
                        sourceLocation: SourceLocation = #_sourceLocation) {
     let outcome = Supervisor.check(rule.id, with: .sibling(runner, arguments), timeout: timeout)
     guard outcome.status != .pass else { return }
-    var text = "\(Report.label(outcome.status)): \(Report.describe(outcome))"
+    let label = Report.label(outcome.status)
+    let description = Report.describe(outcome)
+    var text = description.hasPrefix(label) ? description : "\(label): \(description)"
     if let output = outcome.output, !output.isEmpty { text += "\n--- output ---\n\(output)" }
     Issue.record(Comment(rawValue: text), sourceLocation: sourceLocation)
 }
