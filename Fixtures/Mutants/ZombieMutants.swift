@@ -55,20 +55,21 @@ var zombieMutants: [Mutant] {
                        _exit(0)
                    }
                }))),
-        Mutant("double-fork-returns-twice", "returns in the caller and again in the worker, which runs on in the caller's code",
-           rejectedBy: ["ZOMBIE-4": .fail],
-           ZombieSpec(ZombieMutant(doubleForking: { (work) throws(Errno) in
-               if try Fork().fork() == .child {
+        Mutant("double-fork-returns-twice",
+               "returns in the caller and again in the worker, which runs on in the caller's code",
+               rejectedBy: ["ZOMBIE-4": .fail],
+               ZombieSpec(ZombieMutant(doubleForking: { (work) throws(Errno) in
                    if try Fork().fork() == .child {
-                       work()
-                       return  // the worker returns into the caller's code instead of ending
+                       if try Fork().fork() == .child {
+                           work()
+                           return  // the worker returns into the caller's code instead of ending
+                       }
+                       _exit(0)
                    }
-                   _exit(0)
-               }
-               var status: CInt = 0
-               wait(&status)
-           }))),
-    Mutant("sigchld-empty-handler", "installs a handler that does nothing instead of SIG_IGN",
+                   var status: CInt = 0
+                   wait(&status)
+               }))),
+        Mutant("sigchld-empty-handler", "installs a handler that does nothing instead of SIG_IGN",
                rejectedBy: ["ZOMBIE-5": .fail],
                ZombieSpec(ZombieMutant(setting: { (signal, disposition) throws(Errno) in
                    guard disposition == .ignore else { return try Zombies().signal(signal, disposition) }
