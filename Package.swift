@@ -18,6 +18,8 @@ let package = Package(
         .library(name: "ConformanceTesting", targets: ["ConformanceTesting"]),
         // The reference implementation of the Processes chapter.
         .library(name: "Processes", targets: ["Processes"]),
+        // The reference implementation of the multiprocessing chapter: Process and Pool.
+        .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
         .executable(name: "conformance", targets: ["conformance"]),
         .executable(name: "grade", targets: ["grade"]),
     ],
@@ -28,23 +30,24 @@ let package = Package(
         .target(name: "Syscalls", dependencies: ["CSystem"]),
         .target(name: "Conformance", dependencies: ["Syscalls", "CSystem"]),
         .target(name: "Processes", dependencies: ["Conformance"]),
+        .target(name: "Multiprocessing", dependencies: ["Conformance", "Processes"]),
         .target(name: "Grading", dependencies: ["Conformance", "CSystem"]),
         .target(name: "ConformanceTesting", dependencies: ["Grading"]),
-        .executableTarget(name: "reference-runner", dependencies: ["Conformance", "Processes"]),
+        .executableTarget(name: "reference-runner", dependencies: ["Conformance", "Processes", "Multiprocessing"]),
         .executableTarget(name: "conformance", dependencies: ["Grading"]),
         .executableTarget(name: "grade", dependencies: ["Grading"]),
         // Known-wrong implementations, one or more per rule; each must be rejected by its rules.
-        .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes"],
+        .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes", "Multiprocessing"],
                           path: "Fixtures/Mutants"),
     ] + samples.map {
         // Sample submissions the grader's tests grade, with the scores they must get.
-        .executableTarget(name: "sample-\($0)", dependencies: ["Conformance", "Processes"], path: "Fixtures/Submissions/\($0)")
+        .executableTarget(name: "sample-\($0)", dependencies: ["Conformance", "Processes", "Multiprocessing"], path: "Fixtures/Submissions/\($0)")
     } + helpers.map {
         // Small C programs standing in for runners that exit, crash or hang.
         .executableTarget(name: $0, path: "Fixtures/Helpers/\($0)")
     } + [
         .testTarget(name: "ConformanceTests", dependencies: [
-            "Conformance", "Grading", "ConformanceTesting", "Processes",
+            "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing",
             "reference-runner", "mutant-runner", "conformance", "grade",
         ] + samples.map { .target(name: "sample-\($0)") } + helpers.map { .target(name: $0) }),
     ]

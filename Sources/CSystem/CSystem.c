@@ -16,6 +16,8 @@ int cs_get_child_subreaper(int *on) { return prctl(PR_GET_CHILD_SUBREAPER, on, 0
 
 int cs_set_process_name(const char *name) { return prctl(PR_SET_NAME, name, 0, 0, 0); }
 
+int cs_set_parent_death_signal(int signal) { return prctl(PR_SET_PDEATHSIG, (unsigned long)signal, 0, 0, 0); }
+
 int cs_set_dumpable(int on) { return prctl(PR_SET_DUMPABLE, (unsigned long)on, 0, 0, 0); }
 
 int cs_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
@@ -36,6 +38,8 @@ int cs_set_process_limit(unsigned long limit) {
 int cs_sys_wait4(void) { return SYS_wait4; }
 
 int cs_sys_waitid(void) { return SYS_waitid; }
+int cs_sys_exit(void) { return SYS_exit; }
+int cs_sys_exit_group(void) { return SYS_exit_group; }
 
 const char *cs_errno_name(int number) { return strerrorname_np(number); }
 

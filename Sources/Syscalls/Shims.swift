@@ -35,6 +35,12 @@ public func system_sigaction(
 /// prctl(PR_SET_CHILD_SUBREAPER, on).
 public func system_set_child_subreaper(_ on: Bool) -> CInt { cs_set_child_subreaper(on ? 1 : 0) }
 
+/// prctl(PR_SET_PDEATHSIG, signal): `signal` arrives when the thread that forked this process ends.
+public func system_set_parent_death_signal(_ signal: CInt) -> CInt { cs_set_parent_death_signal(signal) }
+
+/// pidfd_open(2): a descriptor that polls readable once the process has ended.
+public func system_pidfd_open(_ pid: pid_t) -> CInt { cs_pidfd_open(pid) }
+
 /// prctl(PR_GET_CHILD_SUBREAPER, &on).
 public func system_get_child_subreaper(_ on: inout CInt) -> CInt { cs_get_child_subreaper(&on) }
 
@@ -53,3 +59,11 @@ public func system_write(_ fd: CInt, _ buffer: UnsafeRawBufferPointer) -> Int {
 
 /// close(2).
 public func system_close(_ fd: CInt) -> CInt { Glibc.close(fd) }
+
+/// The C `stdin`, `stdout` and `stderr` streams, which Swift 6 will not read as shared mutable globals.
+public var system_stdin: UnsafeMutablePointer<FILE> { cs_stdin() }
+public var system_stdout: UnsafeMutablePointer<FILE> { cs_stdout() }
+public var system_stderr: UnsafeMutablePointer<FILE> { cs_stderr() }
+
+/// gettid(2): the calling thread's id; equal to getpid() in the main thread.
+public func system_gettid() -> pid_t { cs_gettid() }

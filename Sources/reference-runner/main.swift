@@ -1,6 +1,7 @@
 // The reference runner: every concept of the course checked against the reference implementation.
 // `make conformance` and the project's tests run it one rule at a time.
 import Conformance
+import Multiprocessing
 import Processes
 
 RuleRunner.main([
@@ -9,4 +10,5 @@ RuleRunner.main([
     WaitSpec(Wait()),
     OrphanSpec(Orphans()),
     ZombieSpec(Zombies()),
+    ProcessSpec(ProcessFactory()),
 ])

@@ -1,6 +1,7 @@
 import Conformance
 import Foundation
 import Grading
+import Multiprocessing
 import Processes
 import Testing
 
@@ -8,7 +9,10 @@ import Testing
 /// every cmocka witness names a catalogued rule, and RULES.md is what the catalog generates.
 @Suite struct CatalogTests {
     /// The reference specs, as the reference runner declares them.
-    let specs: [any Spec] = [ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies())]
+    let specs: [any Spec] = [
+        ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
+        ProcessSpec(ProcessFactory()),
+    ]
 
     /// Verify that ids are unique and well formed, and that each rule names its concept and a section of its chapter.
     @Test func rulesAreWellFormed() {

@@ -19,7 +19,7 @@ import Testing
 
     /// Runs `conformance` with `arguments` and the C witnesses built by the Makefile.
     func conformance(_ arguments: [String]) throws -> (Finished, [Row], XMLDocument) {
-        let built = try Spawn.run(Spawn.which("make")!, ["-s", "-C", Repository.root.path, ".build/ctests/processes"], timeout: 300)
+        let built = try Spawn.run(Spawn.which("make")!, ["-s", "-C", Repository.root.path, ".build/ctests/processes", ".build/ctests/multiprocessing"], timeout: 300)
         #expect(built.succeeded, "\(built.stderr)")
         let reports = try Repository.temporaryFolder()
         let finished = try Repository.run("conformance", ["--ctests", Repository.path(".build/ctests"), "--reports", reports.path] + arguments)
@@ -33,7 +33,10 @@ import Testing
     @Test func referenceIsConformant() throws {
         let (finished, rows, xml) = try conformance([])
         #expect(finished.succeeded, "\(finished.stdout)\(finished.stderr)")
-        #expect(finished.stdout.contains("31 rules: 31 pass in Swift; 28 with a C witness: 28 pass in C. Conformant."))
+        let rules = Catalog.rules.count
+        let witnessed = Catalog.rules.filter(\.hasCWitness).count
+        #expect(finished.stdout.contains(
+            "\(rules) rules: \(rules) pass in Swift; \(witnessed) with a C witness: \(witnessed) pass in C. Conformant."))
         #expect(rows.map(\.id) == Catalog.rules.map(\.id))
         for (row, rule) in zip(rows, Catalog.rules) {
             #expect(row.swift == "pass" && row.c == (rule.hasCWitness ? "pass" : "none"), "\(row.id)")

@@ -9,4 +9,5 @@ RuleRunner.main([
     WaitSpec(StudentWait()),
     OrphanSpec(StudentOrphans()),
     ZombieSpec(StudentZombies()),
+    ProcessSpec(StudentProcesses()),
 ])

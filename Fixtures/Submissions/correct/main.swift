@@ -1,5 +1,7 @@
 // A correct submission: the reference implementation of every concept. Graded: full marks.
 import Conformance
+import Multiprocessing
 import Processes
 
-RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies())])
+RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
+                 ProcessSpec(ProcessFactory())])

@@ -3,6 +3,7 @@
 // every other rule passes.
 import Conformance
 import Glibc
+import Multiprocessing
 import Processes
 
 struct TrappingWait: WaitAPI {
@@ -28,4 +29,5 @@ struct AbortingZombies: ZombieAPI {
 }
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(TrappingWait()), OrphanSpec(SegfaultingOrphans()),
-                 ZombieSpec(AbortingZombies())])
+                 ZombieSpec(AbortingZombies()),
+                 ProcessSpec(ProcessFactory())])

@@ -1,6 +1,7 @@
 // A submission that hangs in one rule. Graded: EXIT-4 times out (exit(message:) spins forever in
 // the child the check forks); every other rule passes.
 import Conformance
+import Multiprocessing
 import Processes
 
 struct SpinningExit: ExitAPI {
@@ -11,4 +12,5 @@ struct SpinningExit: ExitAPI {
     }
 }
 
-RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies())])
+RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
+                 ProcessSpec(ProcessFactory())])

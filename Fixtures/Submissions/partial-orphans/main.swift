@@ -1,6 +1,7 @@
 // A partial submission whose only mistake is orphans: setChildSubreaper remembers the flag and never
 // calls prctl. Graded: ORPHAN-1, ORPHAN-2 and ORPHAN-3 fail; every other rule passes.
 import Conformance
+import Multiprocessing
 import Processes
 
 final class FlagOnly: OrphanAPI {
@@ -10,4 +11,5 @@ final class FlagOnly: OrphanAPI {
     func isChildSubreaper() throws(Errno) -> Bool { enabled }
 }
 
-RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(FlagOnly()), ZombieSpec(Zombies())])
+RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(FlagOnly()), ZombieSpec(Zombies()),
+                 ProcessSpec(ProcessFactory())])

@@ -9,6 +9,7 @@
 import Conformance
 import Foundation
 import Glibc
+import Multiprocessing
 import Processes
 
 /// Starts a process that escapes the process group and never ends on its own.
@@ -62,4 +63,5 @@ struct RunnerKillingOrphans: OrphanAPI {
 }
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(RunnerKillingOrphans()),
-                 ZombieSpec(MessyZombies())])
+                 ZombieSpec(MessyZombies()),
+                 ProcessSpec(ProcessFactory())])

@@ -26,6 +26,9 @@ int cs_set_child_subreaper(int on);
 int cs_get_child_subreaper(int *on);
 /// prctl(PR_SET_NAME, name): the name /proc/<pid>/stat shows in parentheses.
 int cs_set_process_name(const char *name);
+/// prctl(PR_SET_PDEATHSIG, signal): the kernel sends `signal` when the creating thread's process
+/// (strictly: the thread that forked) ends; 0 clears it.
+int cs_set_parent_death_signal(int signal);
 /// prctl(PR_SET_DUMPABLE, on): after setuid, lets the process read its own /proc entries.
 int cs_set_dumpable(int on);
 
@@ -48,6 +51,14 @@ int cs_set_process_limit(unsigned long limit);
 // MARK: Syscall numbers, for reading /proc/<tid>/syscall.
 int cs_sys_wait4(void);
 int cs_sys_waitid(void);
+int cs_sys_exit(void);
+int cs_sys_exit_group(void);
+
+// MARK: The standard streams, which Swift 6 refuses as shared mutable globals.
+#include <stdio.h>
+static inline FILE *cs_stdin(void) { return stdin; }
+static inline FILE *cs_stdout(void) { return stdout; }
+static inline FILE *cs_stderr(void) { return stderr; }
 
 // MARK: Names of errors and signals (glibc 2.32).
 /// "ECHILD" for ECHILD, or NULL for an unknown number.

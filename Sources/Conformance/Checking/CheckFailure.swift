@@ -46,8 +46,8 @@ public func expectTrue(_ condition: Bool, _ message: @autoclosure () -> String) 
 }
 
 /// Runs `call`, which must throw `error`; throws a failure naming `what` when it returns or throws another error.
-public func expectThrows<Value>(
-    _ error: Errno, _ what: String, _ call: () throws(Errno) -> Value
+public func expectThrows<Value, Failure: Error & Equatable>(
+    _ error: Failure, _ what: String, _ call: () throws(Failure) -> Value
 ) throws(CheckFailure) {
     let value: Value
     do {

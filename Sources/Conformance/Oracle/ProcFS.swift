@@ -24,8 +24,16 @@ enum ProcFS {
 
     /// The first number of `/proc/self/task/<tid>/syscall`: the system call a thread is blocked in.
     static func currentSyscall(ofThread tid: pid_t) -> Int? {
-        guard let line = read("/proc/self/task/\(tid)/syscall") else { return nil }
-        return line.split(separator: " ").first.flatMap { Int($0) }
+        syscallNumber(read("/proc/self/task/\(tid)/syscall"))
+    }
+
+    /// The same for the main thread of another process (a child: reading it needs ptrace rights).
+    static func currentSyscall(ofProcess pid: pid_t) -> Int? {
+        syscallNumber(read("/proc/\(pid)/syscall"))
+    }
+
+    private static func syscallNumber(_ line: String?) -> Int? {
+        line?.split(separator: " ").first.flatMap { Int($0) }
     }
 
     /// The descriptors open in this process, without the one used to list them.
