@@ -6,7 +6,9 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <poll.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 
 /* A child blocked in pause() until a signal ends it. */
 static pid_t paused_child(void) {
@@ -102,11 +104,31 @@ static void PROCESS_9_parent_death_signal_ends_the_child(void **state) {
     SAFE(prctl(PR_SET_CHILD_SUBREAPER, 0));
 }
 
+/* Verify how a pool's owner learns that a worker died mid-task: the worker's pidfd (pidfd_open)
+   does not poll readable while it runs, polls readable once it is killed, and waitpid then gives
+   the signal. */
+static void POOL_9_pidfd_reports_a_dead_worker(void **state) {
+    (void)state;
+    pid_t worker = paused_child();
+    int pidfd = (int)syscall(SYS_pidfd_open, worker, 0);
+    SAFE(pidfd);
+    struct pollfd entry = {.fd = pidfd, .events = POLLIN};
+    assert_int_equal(poll(&entry, 1, 0), 0);
+    SAFE(kill(worker, SIGKILL));
+    assert_int_equal(poll(&entry, 1, -1), 1);
+    assert_true(entry.revents & POLLIN);
+    int status = reap(worker);
+    assert_true(WIFSIGNALED(status));
+    assert_int_equal(WTERMSIG(status), SIGKILL);
+    close(pidfd);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(PROCESS_4_exit_codes_and_signals_reach_the_parent),
         cmocka_unit_test(PROCESS_6_dev_null_stdin_reads_end_of_file),
         cmocka_unit_test(PROCESS_9_parent_death_signal_ends_the_child),
+        cmocka_unit_test(POOL_9_pidfd_reports_a_dead_worker),
     };
     return cmocka_run_group_tests_name("multiprocessing", tests, NULL, NULL);
 }

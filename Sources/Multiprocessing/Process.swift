@@ -17,8 +17,8 @@ public final class Process: ProcessObject {
     public let name: String
     public private(set) var daemon: Bool
     public private(set) var pid: ProcessID?
-    /// How the child ended, once reaped.
-    private var status: WaitStatus?
+    /// How the child ended, once reaped (the pool reads it to say how a worker died).
+    private(set) var status: WaitStatus?
     private let target: () throws -> Void
     /// The process that created this object: the only one that may start and join it.
     private let creator = getpid()

@@ -67,3 +67,6 @@ public var system_stderr: UnsafeMutablePointer<FILE> { cs_stderr() }
 
 /// gettid(2): the calling thread's id; equal to getpid() in the main thread.
 public func system_gettid() -> pid_t { cs_gettid() }
+
+/// pipe2(fds, O_CLOEXEC): a pipe whose ends are closed by exec (fork keeps them).
+public func system_pipe_cloexec(_ ends: inout [CInt]) -> CInt { cs_pipe_cloexec(&ends) }

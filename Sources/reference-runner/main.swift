@@ -11,4 +11,5 @@ RuleRunner.main([
     OrphanSpec(Orphans()),
     ZombieSpec(Zombies()),
     ProcessSpec(ProcessFactory()),
+    PoolSpec(PoolFactory()),
 ])

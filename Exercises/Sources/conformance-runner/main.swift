@@ -10,4 +10,5 @@ RuleRunner.main([
     OrphanSpec(StudentOrphans()),
     ZombieSpec(StudentZombies()),
     ProcessSpec(StudentProcesses()),
+    PoolSpec(StudentPools()),
 ])

@@ -4,4 +4,4 @@ import Multiprocessing
 import Processes
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
-                 ProcessSpec(ProcessFactory())])
+                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory())])

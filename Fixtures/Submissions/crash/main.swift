@@ -30,4 +30,4 @@ struct AbortingZombies: ZombieAPI {
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(TrappingWait()), OrphanSpec(SegfaultingOrphans()),
                  ZombieSpec(AbortingZombies()),
-                 ProcessSpec(ProcessFactory())])
+                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory())])

@@ -13,4 +13,4 @@ struct SpinningExit: ExitAPI {
 }
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
-                 ProcessSpec(ProcessFactory())])
+                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory())])

@@ -12,4 +12,4 @@ final class FlagOnly: OrphanAPI {
 }
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(FlagOnly()), ZombieSpec(Zombies()),
-                 ProcessSpec(ProcessFactory())])
+                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory())])

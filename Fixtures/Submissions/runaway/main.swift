@@ -64,4 +64,4 @@ struct RunnerKillingOrphans: OrphanAPI {
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(RunnerKillingOrphans()),
                  ZombieSpec(MessyZombies()),
-                 ProcessSpec(ProcessFactory())])
+                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory())])

@@ -4,7 +4,7 @@ extension Chapter {
         id: "multiprocessing",
         title: "multiprocessing: the Process object and the process pool",
         sections: ["进程创建方法", "进程对象属性", "进程池实现"],
-        concepts: [processConcept])
+        concepts: [processConcept, poolConcept])
 
     private static let processConcept: Concept.Draft =
     .concept("process", api: "ProcessAPI",
@@ -75,6 +75,65 @@ extension Chapter {
               start() flushes the caller's stdio buffers before forking and the child flushes its own \
               when the target ends: text printed before start() and text printed by the target each \
               appear exactly once.
+              """),
+    ])
+
+    private static let poolConcept: Concept.Draft =
+    .concept("pool", api: "PoolAPI",
+             mirrors: "multiprocessing.Pool: apply_async, AsyncResult.get/ready/successful, map, close, join, terminate",
+             rules: [
+        .rule("POOL-1", "进程池实现", c: false,
+              """
+              pool(processes: n) starts n worker processes, children of the caller, at once; nil means \
+              one per online CPU (os.cpu_count()); 0 or less throws .invalidProcessCount (Python: \
+              ValueError).
+              """),
+        .rule("POOL-2", "进程池实现", c: false,
+              """
+              applyAsync returns at once with a handle: while the task runs, ready is false, \
+              successful() throws .notReady and get(timeout: t) throws .timeout after at least t (at \
+              once for 0 or less, as in CPython); then get() returns the output and ready is true.
+              """),
+        .rule("POOL-3", "进程池实现", c: false,
+              """
+              An error thrown by the work is thrown again by get as .taskFailed with the error's type \
+              and description; successful() is false; the worker lives on and runs the next task.
+              """),
+        .rule("POOL-4", "进程池实现", c: false,
+              """
+              map returns the outputs in input order even when later inputs finish first, returns [] \
+              for no inputs, and throws the error of the first failing input.
+              """),
+        .rule("POOL-5", "进程池实现", c: false,
+              """
+              close() then join() waits for every task submitted before close(): each has its output \
+              when join() returns, and every worker has ended and been reaped.
+              """),
+        .rule("POOL-6", "进程池实现", c: false,
+              """
+              applyAsync and map after close() or terminate() throw .notRunning, and join() before \
+              close() throws .stillRunning (Python raises ValueError for each).
+              """),
+        .rule("POOL-7", "进程池实现", c: false,
+              """
+              terminate() ends every worker at once, even in the middle of a task, and reaps it; the \
+              unfinished tasks fail with .terminated (Python's never become ready).
+              """),
+        .rule("POOL-8", "进程池实现", c: false,
+              """
+              Workers are reused: 200 tasks on a pool of 2 run in at most 2 processes, the workers \
+              the pool started.
+              """),
+        .rule("POOL-9", "进程池实现", c: true,
+              """
+              Beyond Python: a worker that dies in the middle of a task (a signal, from itself or \
+              from outside) fails that task with .workerDied and the signal, a new worker takes its \
+              place, and the other tasks complete; Python's pool hangs.
+              """),
+        .rule("POOL-10", "进程池实现", c: false,
+              """
+              Dropping the last reference to a running pool terminates its workers: none is left \
+              running (Python's Pool.__del__ does the same).
               """),
     ])
 }
