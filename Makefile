@@ -8,7 +8,7 @@ SUBMISSION ?= Exercises
 # A selection of rules for conformance and grade: chapters, concepts, ids, or prefixes like WAIT-*.
 RULES      ?=
 
-.PHONY: test conformance ctest grade rules build cmocka clean
+.PHONY: test conformance ctest grade rules bench build cmocka clean
 
 ## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev when root).
 test: ctest build
@@ -26,6 +26,11 @@ ctest: $(CTESTS)
 grade:
 	$(SWIFT) build --product grade
 	.build/debug/grade --package $(SUBMISSION) $(RULES)
+
+## bench: the reference's figures beside their peers (CPython ...), as ratios; writes reports/bench.json.
+bench:
+	$(SWIFT) build -c release --product bench
+	.build/release/bench
 
 ## rules: regenerate RULES.md from the catalog.
 rules: build

@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(name: "conformance", dependencies: ["Grading"]),
         .executableTarget(name: "grade", dependencies: ["Grading"]),
         // `make bench`: the reference measured beside its peers (Benchmarks/*.py, C).
-        .executableTarget(name: "bench-pool", dependencies: ["Multiprocessing"], path: "Benchmarks/pool"),
+        .executableTarget(name: "bench", dependencies: ["Multiprocessing", "Grading"], path: "Benchmarks/bench"),
         // Known-wrong implementations, one or more per rule; each must be rejected by its rules.
         .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes", "Multiprocessing"],
                           path: "Fixtures/Mutants"),

@@ -12,10 +12,8 @@
 public enum Pickle {
     /// `pickle.dumps(value)`.
     public static func dumps<Value: Encodable>(_ value: Value) throws -> [UInt8] {
-        let root = Slot()
-        try value.encode(to: TreeEncoder(slot: root, codingPath: []))
         var bytes: [UInt8] = []
-        root.node.write(to: &bytes)
+        try node(for: value, at: []).write(to: &bytes)
         return bytes
     }
 
@@ -43,6 +41,8 @@ enum Node {
     case string(String)
     case keyed(KeyedNode)
     case unkeyed(UnkeyedNode)
+    /// A value a `superEncoder()` will write later.
+    case deferred(Slot)
 
     /// The tag byte that starts each value in the bytes.
     enum Tag: UInt8 {
@@ -72,31 +72,33 @@ enum Node {
         case .keyed(let node):
             bytes.append(Tag.keyed.rawValue)
             Varint.write(UInt64(node.entries.count), to: &bytes)
-            for (key, slot) in node.entries {
+            for (key, value) in node.entries {
                 Varint.writeString(key, to: &bytes)
-                slot.node.write(to: &bytes)
+                value.write(to: &bytes)
             }
         case .unkeyed(let node):
             bytes.append(Tag.unkeyed.rawValue)
             Varint.write(UInt64(node.items.count), to: &bytes)
-            for slot in node.items { slot.node.write(to: &bytes) }
+            for item in node.items { item.write(to: &bytes) }
+        case .deferred(let slot):
+            slot.node.write(to: &bytes)
         }
     }
 }
 
-/// A place an encoder writes one value into; containers hand out slots for their elements.
+/// A place an encoder writes one value into.
 final class Slot {
     var node: Node = .null
 }
 
 /// The entries of a keyed container, in the order they were encoded.
 final class KeyedNode {
-    var entries: [(String, Slot)] = []
+    var entries: [(String, Node)] = []
 }
 
 /// The elements of an unkeyed container.
 final class UnkeyedNode {
-    var items: [Slot] = []
+    var items: [Node] = []
 }
 
 /// Unsigned LEB128 integers, as protobuf writes them.
@@ -154,18 +156,14 @@ struct Reader {
             let node = KeyedNode()
             for _ in 0..<(try readCount()) {
                 let key = try readString()
-                let slot = Slot()
-                slot.node = try readNode()
-                node.entries.append((key, slot))
+                node.entries.append((key, try readNode()))
             }
             return .keyed(node)
         case .unkeyed:
             let node = UnkeyedNode()
-            for _ in 0..<(try readCount()) {
-                let slot = Slot()
-                slot.node = try readNode()
-                node.items.append(slot)
-            }
+            let count = try readCount()
+            node.items.reserveCapacity(count)
+            for _ in 0..<count { node.items.append(try readNode()) }
             return .unkeyed(node)
         }
     }

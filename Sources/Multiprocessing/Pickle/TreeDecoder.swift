@@ -35,6 +35,7 @@ extension Node {
         case .string: "a String"
         case .keyed: "a keyed container"
         case .unkeyed: "an unkeyed container"
+        case .deferred(let slot): slot.node.kind
         }
     }
 }
@@ -42,12 +43,15 @@ extension Node {
 /// Decodes a `T` from `node`: standard types directly, others through their `init(from:)`.
 private func decode<T: Decodable>(_ type: T.Type, from node: Node, at codingPath: [any CodingKey]) throws -> T {
     switch node {
-    case .bool(let value) where T.self == Bool.self: return value as! T
+    case .int(let value):
+        if T.self == Int.self, let number = Int(exactly: value) { return number as! T }
+        if let number = integer(T.self, value) { return number }
+    case .unsigned(let value):
+        if let number = integer(T.self, value) { return number }
     case .string(let value) where T.self == String.self: return value as! T
     case .double(let value) where T.self == Double.self: return value as! T
     case .double(let value) where T.self == Float.self: return Float(value) as! T
-    case .int(let value): if let number = integer(T.self, value) { return number }
-    case .unsigned(let value): if let number = integer(T.self, value) { return number }
+    case .bool(let value) where T.self == Bool.self: return value as! T
     default: break
     }
     if isStandardLeaf(T.self) { throw mismatch(T.self, node, codingPath) }
@@ -89,7 +93,7 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
         guard let entry = node.entries.first(where: { $0.0 == key.stringValue }) else {
             throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for \(key.stringValue)"))
         }
-        return entry.1.node
+        return entry.1
     }
 
     func decodeNil(forKey key: Key) throws -> Bool {
@@ -138,11 +142,11 @@ private struct UnkeyedContainer: UnkeyedDecodingContainer {
             throw DecodingError.valueNotFound(type, .init(codingPath: codingPath, debugDescription: "no more elements"))
         }
         defer { currentIndex += 1 }
-        return node.items[currentIndex].node
+        return node.items[currentIndex]
     }
 
     mutating func decodeNil() throws -> Bool {
-        guard !isAtEnd, case .null = node.items[currentIndex].node else { return false }
+        guard !isAtEnd, case .null = node.items[currentIndex] else { return false }
         currentIndex += 1
         return true
     }

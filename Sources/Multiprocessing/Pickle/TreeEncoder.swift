@@ -4,15 +4,22 @@ struct TreeEncoder: Encoder {
     let codingPath: [any CodingKey]
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
+    /// A second request for a container gets the same one, as with JSONEncoder.
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        let node = KeyedNode()
-        slot.node = .keyed(node)
+        guard case .keyed(let node) = slot.node else {
+            let node = KeyedNode()
+            slot.node = .keyed(node)
+            return KeyedEncodingContainer(KeyedContainer<Key>(node: node, codingPath: codingPath))
+        }
         return KeyedEncodingContainer(KeyedContainer<Key>(node: node, codingPath: codingPath))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        let node = UnkeyedNode()
-        slot.node = .unkeyed(node)
+        guard case .unkeyed(let node) = slot.node else {
+            let node = UnkeyedNode()
+            slot.node = .unkeyed(node)
+            return UnkeyedContainer(node: node, codingPath: codingPath)
+        }
         return UnkeyedContainer(node: node, codingPath: codingPath)
     }
 
@@ -24,11 +31,11 @@ struct TreeEncoder: Encoder {
 /// The node for a value of a standard type, or nil for a type that encodes itself.
 private func leaf<Value: Encodable>(_ value: Value) -> Node? {
     switch value {
-    case let value as Bool: .bool(value)
+    case let value as Int: .int(Int64(value))
     case let value as String: .string(value)
     case let value as Double: .double(value)
+    case let value as Bool: .bool(value)
     case let value as Float: .double(Double(value))
-    case let value as Int: .int(Int64(value))
     case let value as Int8: .int(Int64(value))
     case let value as Int16: .int(Int64(value))
     case let value as Int32: .int(Int64(value))
@@ -42,29 +49,30 @@ private func leaf<Value: Encodable>(_ value: Value) -> Node? {
     }
 }
 
-/// Encodes `value` into `slot`.
-private func encode<Value: Encodable>(_ value: Value, into slot: Slot, at codingPath: [any CodingKey]) throws {
-    if let node = leaf(value) {
-        slot.node = node
-    } else {
-        try value.encode(to: TreeEncoder(slot: slot, codingPath: codingPath))
-    }
+/// The node of `value`: a leaf, or what its `encode(to:)` wrote (containers are classes, so
+/// nested containers it handed out stay attached).
+func node<Value: Encodable>(for value: Value, at codingPath: [any CodingKey]) throws -> Node {
+    if let node = leaf(value) { return node }
+    let slot = Slot()
+    try value.encode(to: TreeEncoder(slot: slot, codingPath: codingPath))
+    return slot.node
 }
 
 private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let node: KeyedNode
     let codingPath: [any CodingKey]
 
+    /// A slot, for an encoder that writes the value after this call returns.
     private func slot(for key: Key) -> Slot {
         let slot = Slot()
-        node.entries.append((key.stringValue, slot))
+        node.entries.append((key.stringValue, .deferred(slot)))
         return slot
     }
 
-    mutating func encodeNil(forKey key: Key) throws { slot(for: key).node = .null }
+    mutating func encodeNil(forKey key: Key) throws { node.entries.append((key.stringValue, .null)) }
 
     mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-        try Multiprocessing.encode(value, into: slot(for: key), at: codingPath + [key])
+        node.entries.append((key.stringValue, try Multiprocessing.node(for: value, at: codingPath + [key])))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(
@@ -91,16 +99,17 @@ private struct UnkeyedContainer: UnkeyedEncodingContainer {
     let codingPath: [any CodingKey]
     var count: Int { node.items.count }
 
+    /// A slot, for an encoder that writes the element after this call returns.
     private func nextSlot() -> Slot {
         let slot = Slot()
-        node.items.append(slot)
+        node.items.append(.deferred(slot))
         return slot
     }
 
-    mutating func encodeNil() throws { nextSlot().node = .null }
+    mutating func encodeNil() throws { node.items.append(.null) }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try Multiprocessing.encode(value, into: nextSlot(), at: codingPath)
+        node.items.append(try Multiprocessing.node(for: value, at: codingPath))
     }
 
     mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
@@ -121,6 +130,6 @@ private struct SingleValueContainer: SingleValueEncodingContainer {
     mutating func encodeNil() throws { slot.node = .null }
 
     mutating func encode<T: Encodable>(_ value: T) throws {
-        try Multiprocessing.encode(value, into: slot, at: codingPath)
+        slot.node = try Multiprocessing.node(for: value, at: codingPath)
     }
 }

@@ -17,7 +17,8 @@ public final class AsyncResult<Output: Codable>: AsyncResultHandle {
     public func get(timeout: Double? = nil) throws(PoolError) -> Output {
         engine.pump(until: { self.submission.outcome != nil }, deadline: timeout.map { Deadline(after: $0) })
         guard let outcome = submission.outcome else { throw .timeout }
-        return try outcome.get()
+        guard let output = try outcome.get().first else { throw .notTransferable("an empty reply") }
+        return output
     }
 
     /// `ready()`.
@@ -34,12 +35,14 @@ public final class AsyncResult<Output: Codable>: AsyncResultHandle {
     }
 }
 
-/// One task between `applyAsync` and its outcome; shared by the pool and the task's handle.
+/// One task between submission and its outcome; shared by the pool and the task's handle. A task
+/// is a chunk of inputs: one for `applyAsync`, several for `map`.
 final class Submission<Output> {
     let id: UInt64
-    /// The pickled input, until a worker has it.
+    /// The pickled inputs, until the task has an outcome (a dead worker's tasks are sent again).
     var input: [UInt8]
-    var outcome: Result<Output, PoolError>?
+    /// One output per input, or the error that ended the chunk.
+    var outcome: Result<[Output], PoolError>?
 
     init(id: UInt64, input: [UInt8]) {
         self.id = id

@@ -34,25 +34,39 @@ public final class Pool<Input: Codable, Output: Codable>: ProcessPool {
     }
 
     public func applyAsync(_ input: Input) throws(PoolError) -> AsyncResult<Output> {
+        AsyncResult(engine: engine, submission: try submit([input]))
+    }
+
+    /// `map(func, inputs)` with Python's default chunk size.
+    public func map(_ inputs: [Input]) throws(PoolError) -> [Output] {
+        try map(inputs, chunkSize: nil)
+    }
+
+    /// `map(func, inputs, chunksize)`: the inputs travel in chunks, each a single task. Without a
+    /// chunk size, as in Python, about four chunks per worker.
+    public func map(_ inputs: [Input], chunkSize: Int?) throws(PoolError) -> [Output] {
+        let size = max(1, chunkSize ?? (inputs.count + 4 * processes - 1) / (4 * processes))
+        var chunks: [Submission<Output>] = []
+        for start in stride(from: 0, to: inputs.count, by: size) {
+            chunks.append(try submit(Array(inputs[start..<min(start + size, inputs.count)])))
+        }
+        var outputs: [Output] = []
+        outputs.reserveCapacity(inputs.count)
+        for chunk in chunks {
+            engine.pump(until: { chunk.outcome != nil }, deadline: nil)
+            // A chunk without an outcome here means the pool has no worker left.
+            outputs += try (chunk.outcome ?? .failure(.terminated)).get()
+        }
+        return outputs
+    }
+
+    private func submit(_ inputs: [Input]) throws(PoolError) -> Submission<Output> {
         guard engine.state == .running else { throw .notRunning }
-        let pickled: [UInt8]
         do {
-            pickled = try Pickle.dumps(input)
+            return engine.submit(try Pickle.dumps(inputs))
         } catch {
             throw .notTransferable("the input: \(error)")
         }
-        return AsyncResult(engine: engine, submission: engine.submit(pickled))
-    }
-
-    /// `map(func, inputs)`: every input is submitted before the first result is awaited.
-    public func map(_ inputs: [Input]) throws(PoolError) -> [Output] {
-        var handles: [AsyncResult<Output>] = []
-        handles.reserveCapacity(inputs.count)
-        for input in inputs { handles.append(try applyAsync(input)) }
-        var outputs: [Output] = []
-        outputs.reserveCapacity(inputs.count)
-        for handle in handles { outputs.append(try handle.get()) }
-        return outputs
     }
 
     public func close() { engine.close() }

@@ -38,7 +38,7 @@ final class PoolEngine<Output: Decodable> {
 
     deinit { terminate() }
 
-    /// Queues a pickled input; the caller has checked that the pool is running.
+    /// Queues a pickled chunk of inputs; the caller has checked that the pool is running.
     func submit(_ input: [UInt8]) -> Submission<Output> {
         let submission = Submission<Output>(id: nextID, input: input)
         nextID += 1
@@ -113,7 +113,7 @@ final class PoolEngine<Output: Decodable> {
         }
     }
 
-    private func finish(_ id: UInt64, _ outcome: Result<Output, PoolError>) {
+    private func finish(_ id: UInt64, _ outcome: Result<[Output], PoolError>) {
         guard let submission = unfinished.removeValue(forKey: id) else { return }
         submission.outcome = outcome
         submission.input = []

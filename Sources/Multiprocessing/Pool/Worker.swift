@@ -93,10 +93,13 @@ final class Worker {
     }
 }
 
-/// What a worker sends back for one task: a kind byte and the pickled output, error or reason.
+/// What a worker sends back for one task: a kind byte and the pickled outputs, error or reason.
+///
+/// A task is a chunk of inputs (one for `applyAsync`, many for `map`), run in order; the first
+/// error ends the chunk, as in Python's `map`.
 enum Reply {
     enum Kind: UInt8 {
-        /// The pickled output.
+        /// The pickled outputs, one per input.
         case value
         /// The pickled `[type, message]` of the error the work threw.
         case error
@@ -104,24 +107,25 @@ enum Reply {
         case notTransferable
     }
 
-    /// Runs the work on the pickled input and returns the kind byte and payload.
+    /// Runs the work on each pickled input of a chunk and returns the kind byte and payload.
     static func run<Input: Decodable, Output: Encodable>(
         _ work: (Input) throws -> Output, on pickled: ArraySlice<UInt8>
     ) -> [UInt8] {
-        let input: Input
+        let inputs: [Input]
         do {
-            input = try Pickle.loads(Input.self, from: pickled)
+            inputs = try Pickle.loads([Input].self, from: pickled)
         } catch {
             return encode(.notTransferable, "the input: \(error)")
         }
-        let output: Output
+        var outputs: [Output] = []
+        outputs.reserveCapacity(inputs.count)
         do {
-            output = try work(input)
+            for input in inputs { outputs.append(try work(input)) }
         } catch {
             return encode(.error, [String(reflecting: type(of: error)), String(describing: error)])
         }
         do {
-            return [Kind.value.rawValue] + (try Pickle.dumps(output))
+            return [Kind.value.rawValue] + (try Pickle.dumps(outputs))
         } catch {
             return encode(.notTransferable, "the output: \(error)")
         }
@@ -131,8 +135,8 @@ enum Reply {
         [kind.rawValue] + ((try? Pickle.dumps(value)) ?? [])
     }
 
-    /// Reads a reply payload (after the task id) back into an outcome.
-    static func outcome<Output: Decodable>(_ payload: ArraySlice<UInt8>, as type: Output.Type) -> Result<Output, PoolError> {
+    /// Reads a reply payload (after the task id) back into the outputs of a chunk, or its error.
+    static func outcome<Output: Decodable>(_ payload: ArraySlice<UInt8>, as type: Output.Type) -> Result<[Output], PoolError> {
         guard let byte = payload.first, let kind = Kind(rawValue: byte) else {
             return .failure(.notTransferable("a reply the pool cannot read"))
         }
@@ -140,7 +144,7 @@ enum Reply {
         do {
             switch kind {
             case .value:
-                return .success(try Pickle.loads(Output.self, from: body))
+                return .success(try Pickle.loads([Output].self, from: body))
             case .error:
                 let parts = try Pickle.loads([String].self, from: body)
                 return .failure(.taskFailed(type: parts.first ?? "", message: parts.last ?? ""))
