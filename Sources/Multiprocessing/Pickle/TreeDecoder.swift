@@ -90,8 +90,13 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     func contains(_ key: Key) -> Bool { node.entries.contains { $0.0 == key.stringValue } }
 
     private func child(_ key: Key) throws -> Node {
-        guard let entry = node.entries.first(where: { $0.0 == key.stringValue }) else {
-            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for \(key.stringValue)"))
+        try child(named: key.stringValue, key)
+    }
+
+    /// The value stored under `name` (a key's string, or "super" for superDecoder()).
+    private func child(named name: String, _ key: any CodingKey) throws -> Node {
+        guard let entry = node.entries.first(where: { $0.0 == name }) else {
+            throw DecodingError.keyNotFound(key, .init(codingPath: codingPath, debugDescription: "no value for \(name)"))
         }
         return entry.1
     }
@@ -116,12 +121,21 @@ private struct KeyedContainer<Key: CodingKey>: KeyedDecodingContainerProtocol {
     }
 
     func superDecoder() throws -> any Decoder {
-        TreeDecoder(node: try child(Key(stringValue: "super")!), codingPath: codingPath)
+        TreeDecoder(node: try child(named: "super", SuperKey()), codingPath: codingPath)
     }
 
     func superDecoder(forKey key: Key) throws -> any Decoder {
         TreeDecoder(node: try child(key), codingPath: codingPath + [key])
     }
+}
+
+/// The key superDecoder() reads, whatever the container's own keys are.
+private struct SuperKey: CodingKey {
+    var stringValue: String { "super" }
+    var intValue: Int? { nil }
+    init() {}
+    init?(stringValue: String) { nil }
+    init?(intValue: Int) { nil }
 }
 
 private struct UnkeyedContainer: UnkeyedDecodingContainer {

@@ -63,9 +63,9 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     let codingPath: [any CodingKey]
 
     /// A slot, for an encoder that writes the value after this call returns.
-    private func slot(for key: Key) -> Slot {
+    private func slot(named name: String) -> Slot {
         let slot = Slot()
-        node.entries.append((key.stringValue, .deferred(slot)))
+        node.entries.append((name, .deferred(slot)))
         return slot
     }
 
@@ -78,19 +78,19 @@ private struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
     mutating func nestedContainer<NestedKey: CodingKey>(
         keyedBy keyType: NestedKey.Type, forKey key: Key
     ) -> KeyedEncodingContainer<NestedKey> {
-        TreeEncoder(slot: slot(for: key), codingPath: codingPath + [key]).container(keyedBy: keyType)
+        TreeEncoder(slot: slot(named: key.stringValue), codingPath: codingPath + [key]).container(keyedBy: keyType)
     }
 
     mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
-        TreeEncoder(slot: slot(for: key), codingPath: codingPath + [key]).unkeyedContainer()
+        TreeEncoder(slot: slot(named: key.stringValue), codingPath: codingPath + [key]).unkeyedContainer()
     }
 
     mutating func superEncoder() -> any Encoder {
-        TreeEncoder(slot: slot(for: Key(stringValue: "super")!), codingPath: codingPath)
+        TreeEncoder(slot: slot(named: "super"), codingPath: codingPath)
     }
 
     mutating func superEncoder(forKey key: Key) -> any Encoder {
-        TreeEncoder(slot: slot(for: key), codingPath: codingPath + [key])
+        TreeEncoder(slot: slot(named: key.stringValue), codingPath: codingPath + [key])
     }
 }
 

@@ -16,7 +16,8 @@ import Glibc
 ///
 /// The pool has no threads of its own: `applyAsync` sends tasks at once while workers have room
 /// (8 queued each), and the rest moves whenever the pool is called again (`get`, `ready`, `map`,
-/// `join`). Dropping the last reference to a running pool terminates its workers.
+/// `join`). So a pool, like its handles, is used from one thread at a time. Dropping the last
+/// reference to a running pool (and to its handles) terminates its workers.
 public final class Pool<Input: Codable, Output: Codable>: ProcessPool {
     public let processes: Int
     private let engine: PoolEngine<Output>
