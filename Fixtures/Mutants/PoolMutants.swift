@@ -60,29 +60,38 @@ struct PoolMutant: PoolAPI {
     }
 }
 
+/// Pools whose handles pass every error of get() through `change`, which rethrows it or not.
+private func changingErrors(_ change: @escaping (PoolError) throws(PoolError) -> Int) -> (MutantPool) -> Void {
+    { pool in
+        pool.changeHandle = { handle in
+            handle.getting = { (reference, timeout) throws(PoolError) in
+                do throws(PoolError) {
+                    return try reference.get(timeout: timeout)
+                } catch {
+                    return try change(error)
+                }
+            }
+        }
+    }
+}
+
 /// The pools `pool-leaks-when-dropped` keeps alive.
 nonisolated(unsafe) private var keptPools: [MutantPool] = []
 
 /// Computed, so no mutable global is shared.
 var poolMutants: [Mutant] {
     [
-        Mutant("pool-default-one-process", "pool(processes: nil) starts one worker instead of one per CPU",
-               rejectedBy: ["POOL-1": .fail], PoolSpec(PoolMutant(processes: { $0 ?? 1 }))),
+        Mutant("pool-default-counts-the-caller", "pool(processes: nil) starts one worker more than there are CPUs",
+               rejectedBy: ["POOL-1": .fail],
+               PoolSpec(PoolMutant(processes: { $0 ?? Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))) + 1 }))),
         Mutant("pool-ready-too-early", "a handle reports ready before its task has finished",
                rejectedBy: ["POOL-2": .fail],
                PoolSpec(PoolMutant(change: { pool in pool.changeHandle = { $0.alwaysReady = true } }))),
         Mutant("pool-error-type-lost", "get() reports every work error as a plain Error",
                rejectedBy: ["POOL-3": .fail],
-               PoolSpec(PoolMutant(change: { pool in
-                   pool.changeHandle = { handle in
-                       handle.getting = { (reference, timeout) throws(PoolError) in
-                           do throws(PoolError) {
-                               return try reference.get(timeout: timeout)
-                           } catch .taskFailed(_, let message) {
-                               throw .taskFailed(type: "Error", message: message)
-                           }
-                       }
-                   }
+               PoolSpec(PoolMutant(change: changingErrors { (error) throws(PoolError) in
+                   guard case .taskFailed(_, let message) = error else { throw error }
+                   throw .taskFailed(type: "Error", message: message)
                }))),
         Mutant("pool-map-drops-failures", "map leaves failed inputs out instead of throwing",
                rejectedBy: ["POOL-4": .fail],
@@ -95,14 +104,9 @@ var poolMutants: [Mutant] {
                        return outputs
                    }
                }))),
-        Mutant("pool-join-terminates", "join() kills the workers instead of waiting for the submitted tasks",
+        Mutant("pool-join-returns-at-once", "join() returns without waiting for the tasks or ending the workers",
                rejectedBy: ["POOL-5": .fail],
-               PoolSpec(PoolMutant(change: { pool in
-                   pool.joining = { (pool) throws(PoolError) in
-                       pool.reference.terminate()
-                       try pool.reference.join()
-                   }
-               }))),
+               PoolSpec(PoolMutant(change: { pool in pool.joining = { (_) throws(PoolError) in } }))),
         Mutant("pool-close-ignored", "close() does nothing, so tasks are still accepted",
                rejectedBy: ["POOL-6": .fail],
                PoolSpec(PoolMutant(change: { pool in pool.closing = { _ in } }))),
@@ -123,16 +127,9 @@ var poolMutants: [Mutant] {
                }))),
         Mutant("pool-dead-worker-hangs", "get() of a task whose worker died waits forever, as Python's pool does",
                rejectedBy: ["POOL-9": .timedOut],
-               PoolSpec(PoolMutant(change: { pool in
-                   pool.changeHandle = { handle in
-                       handle.getting = { (reference, timeout) throws(PoolError) in
-                           do throws(PoolError) {
-                               return try reference.get(timeout: timeout)
-                           } catch .workerDied {
-                               while true { pause() }
-                           }
-                       }
-                   }
+               PoolSpec(PoolMutant(change: changingErrors { (error) throws(PoolError) in
+                   guard case .workerDied = error else { throw error }
+                   while true { pause() }
                }))),
         Mutant("pool-leaks-when-dropped", "a dropped pool keeps its workers running",
                rejectedBy: ["POOL-10": .fail],
