@@ -212,6 +212,7 @@ public struct ProcessSpec<Implementation: ProcessAPI>: Spec {
             guard (try? daemon.setDaemon(true)) != nil, (try? daemon.start()) != nil else { return 125 }
             while true { pause() }
         }
+        report.closeWriteEnd()
         // The target is running: whatever start() set up in the child is in place.
         let daemon = ProcessID(rawValue: try report.readInt32("the daemonic child's target did not run"))
         step("kill -9 the parent of a daemonic child")
@@ -253,6 +254,7 @@ public struct ProcessSpec<Implementation: ProcessAPI>: Spec {
             report.write(Int32(counter.value))
         }
         try child.start()
+        report.closeWriteEnd()
         try child.join(timeout: nil)
         try expectEqual(try report.readInt32("the child ended without reporting"), 42, "the child's value after doubling")
         try expectEqual(counter.value, 21, "the parent's value after the child doubled its copy")
@@ -292,6 +294,7 @@ public struct ProcessSpec<Implementation: ProcessAPI>: Spec {
             while true { pause() }
         }
         try child.start()
+        ready.closeWriteEnd()
         _ = try ready.readInt32("the child ended before blocking")
         return child
     }
