@@ -7,8 +7,10 @@ struct FrameBuffer {
     private var bytes: [UInt8] = []
     /// Where the first unconsumed byte is.
     private var start = 0
+    /// How much one read(2) asks for.
+    static var readSize: Int { 65536 }
     /// What each read(2) fills before its bytes are appended.
-    private var scratch = [UInt8](repeating: 0, count: 65536)
+    private var scratch = [UInt8](repeating: 0, count: FrameBuffer.readSize)
 
     /// Appends one frame holding `parts` one after the other.
     static func append(_ parts: [UInt8]..., to buffer: inout [UInt8]) {
@@ -17,7 +19,7 @@ struct FrameBuffer {
         for part in parts { buffer.append(contentsOf: part) }
     }
 
-    /// Reads what `descriptor` has (up to 64 KiB) into the buffer: the count, 0 at end of file,
+    /// Reads what `descriptor` has (up to `readSize`) into the buffer: the count, 0 at end of file,
     /// or the error (`EAGAIN` for an empty non-blocking pipe). Retries EINTR.
     mutating func fill(from descriptor: CInt) -> Result<Int, Errno> {
         // Drop the frames already handed out; what is left is at most part of one frame.

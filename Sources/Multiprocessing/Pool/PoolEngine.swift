@@ -102,7 +102,8 @@ final class PoolEngine<Output: Decodable> {
         for worker in dead { replace(worker) }
     }
 
-    /// Reads every reply the worker has written so far and records the outcomes.
+    /// Reads every reply the worker has written so far and records the outcomes. A read that
+    /// does not fill the buffer took all there was: no second read is needed to hear EAGAIN.
     private func readReplies(from worker: Worker) {
         while case .success(let count) = worker.incoming.fill(from: worker.channel), count > 0 {
             while let frame = worker.incoming.next() {
@@ -110,6 +111,7 @@ final class PoolEngine<Output: Decodable> {
                 worker.inFlight.removeFirst()
                 finish(id, Reply.outcome(frame.dropFirst(8), as: Output.self))
             }
+            if count < FrameBuffer.readSize { return }
         }
     }
 
