@@ -44,7 +44,8 @@ extension Node {
 private func decode<T: Decodable>(_ type: T.Type, from node: Node, at codingPath: [any CodingKey]) throws -> T {
     switch node {
     case .int(let value):
-        if T.self == Int.self, let number = Int(exactly: value) { return number as! T }
+        // `T` is `Int` here, so the cast is exact (and Int is 64 bits wide on every Swift platform this runs on).
+        if T.self == Int.self, let number = Int(exactly: value) { return unsafeBitCast(number, to: T.self) }
         if let number = integer(T.self, value) { return number }
     case .unsigned(let value):
         if let number = integer(T.self, value) { return number }

@@ -52,6 +52,8 @@ private func leaf<Value: Encodable>(_ value: Value) -> Node? {
 /// The node of `value`: a leaf, or what its `encode(to:)` wrote (containers are classes, so
 /// nested containers it handed out stay attached).
 func node<Value: Encodable>(for value: Value, at codingPath: [any CodingKey]) throws -> Node {
+    // The most common element, without a dynamic cast: `Value` is `Int` here, so the cast is exact.
+    if Value.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
     if let node = leaf(value) { return node }
     let slot = Slot()
     try value.encode(to: TreeEncoder(slot: slot, codingPath: codingPath))
