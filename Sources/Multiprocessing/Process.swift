@@ -15,6 +15,9 @@ import Processes
 /// only through IPC: the child's memory is a copy.
 public final class Process: ProcessObject {
     public let name: String
+    /// The object's number among those this process created (`3`, or `3:1` in a child of the
+    /// third): what default names and the numbering in children are built from.
+    private let identity = ActiveChildren.current.nextIdentity()
     public private(set) var daemon: Bool
     public private(set) var pid: ProcessID?
     /// How the child ended, once reaped (the pool reads it to say how a worker died).
@@ -28,7 +31,7 @@ public final class Process: ProcessObject {
         name: String? = nil, daemon: Bool = false,
         target: @escaping (Arguments) throws -> Void, args: Arguments
     ) {
-        self.name = name ?? ActiveChildren.current.nextName()
+        self.name = name ?? "Process-" + identity
         self.daemon = daemon
         self.target = { try target(args) }
     }
@@ -48,6 +51,7 @@ public final class Process: ProcessObject {
     public func start() throws(ProcessError) {
         guard pid == nil else { throw .alreadyStarted }
         guard getpid() == creator else { throw .notTheCreator }
+        ActiveChildren.current.reapEnded()
         fflush(nil)
         // PR_SET_PDEATHSIG fires when the thread that forked ends, not the process: only a child
         // forked by the main thread can rely on it.
@@ -59,13 +63,13 @@ public final class Process: ProcessObject {
             runChild(deathSignal: daemon && forkedByMainThread)
         case .parent(let child):
             pid = child
-            ActiveChildren.current.add(child.rawValue, daemon: daemon)
+            ActiveChildren.current.add(child.rawValue, daemon: daemon, process: self)
         }
     }
 
     /// The child's whole life: it never returns into the caller's code.
     private func runChild(deathSignal: Bool) -> Never {
-        ActiveChildren.startChild(named: name)
+        ActiveChildren.startChild(identity: identity)
         if deathSignal {
             _ = system_set_parent_death_signal(SIGKILL)
             // The parent may have ended before the line above: then no signal will ever come.

@@ -3,7 +3,7 @@ import Conformance
 /// A process object: `multiprocessing.Process` (course: multiprocessing 模块创建进程, 进程对象属性;
 /// day2/process1.py ... process_attr.py).
 ///
-/// Rules PROCESS-1 ... PROCESS-12 (RULES.md). Grade just these: `make grade RULES=process`.
+/// Rules PROCESS-1 ... PROCESS-13 (RULES.md). Grade just these: `make grade RULES=process`.
 /// Hints: `start()` forks; the child runs the target and must never return into the caller's code.
 /// Python's exit handler (`atexit`) terminates daemonic children and joins the others.
 public final class StudentProcess: ProcessObject {

@@ -24,9 +24,9 @@ extension Chapter {
               """),
         .rule("PROCESS-3", "进程对象属性", c: false,
               """
-              A process object without a name is named Process-N, N counting the objects created in \
-              this process; a given name is kept; inside the child of Process-N the count restarts \
-              as Process-N:1, as in Python.
+              Every process object created in a process takes the next number N, and one without a \
+              name is named Process-N; a given name is kept; in the child of the object numbered N, \
+              the numbers restart as N:1, N:2 (Process-N:1), as in Python.
               """),
         .rule("PROCESS-4", "进程对象属性", c: true,
               """
@@ -75,6 +75,12 @@ extension Chapter {
               start() flushes the caller's stdio buffers before forking and the child flushes its own \
               when the target ends: text printed before start() and text printed by the target each \
               appear exactly once.
+              """),
+        .rule("PROCESS-13", "进程对象属性", c: false,
+              """
+              start() first reaps every earlier child that has ended, so an object dropped without \
+              join() leaves no zombie, and an object still held reports its exit code (Python's \
+              start() calls _cleanup()).
               """),
     ])
 

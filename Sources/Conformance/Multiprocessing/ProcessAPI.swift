@@ -1,7 +1,7 @@
 /// The process object: Python's `multiprocessing.Process` (course: multiprocessing 模块创建进程,
 /// 进程对象属性).
 ///
-/// Rules PROCESS-1 ... PROCESS-12 in RULES.md; the reference is `Multiprocessing.Process`.
+/// Rules PROCESS-1 ... PROCESS-13 in RULES.md; the reference is `Multiprocessing.Process`.
 /// Deliberate differences from Python: `daemon` is set with `setDaemon(_:)` because a Swift setter
 /// cannot throw, and misuse Python answers with `AssertionError` or `AttributeError` is a
 /// `ProcessError`.

@@ -1,7 +1,7 @@
 import CSystem
 import Glibc
 
-/// The checks of PROCESS-1 ... PROCESS-12 against an implementation of `ProcessAPI`.
+/// The checks of PROCESS-1 ... PROCESS-13 against an implementation of `ProcessAPI`.
 ///
 /// Children report through the oracle's pipes; a check that needs a parent to exit forks that
 /// parent itself, so the process whose exit is observed is never the check process.
@@ -25,6 +25,7 @@ public struct ProcessSpec<Implementation: ProcessAPI>: Spec {
             Check("PROCESS-10", normalExitWaitsForOtherChildren),
             Check("PROCESS-11", writesInTheChildAreNotSeen),
             Check("PROCESS-12", outputIsPrintedOnce),
+            Check("PROCESS-13", startReapsEndedChildren),
         ]
     }
 
@@ -83,22 +84,24 @@ public struct ProcessSpec<Implementation: ProcessAPI>: Spec {
         try expectEqual(child.exitCode, 0, "exitCode after join()")
     }
 
-    /// PROCESS-3: `Process-N`, `Process-(N+1)`; a given name is kept; inside Process-N, `Process-N:1`.
+    /// PROCESS-3: `Process-N`, then `worker` (which takes N+1), then `Process-(N+2)`; in the child of
+    /// a process object named `outer`, the first default name is `Process-(N+3):1`.
     func defaultNamesAreNumbered() throws {
         let first = process {}
-        let second = process {}
         let named = process("worker") {}
+        let second = process {}
         try expectEqual(named.name, "worker", "the name of process(name: \"worker\")")
         guard first.name.hasPrefix("Process-"), let number = Int(first.name.dropFirst(8)) else {
             throw CheckFailure("a default name", expected: "Process-N", actual: first.name)
         }
-        try expectEqual(second.name, "Process-\(number + 1)", "the default name of the next process object")
+        try expectEqual(second.name, "Process-\(number + 2)", "the default name after Process-\(number) and a named one")
         let report = try Pipe()
-        let nested = process { report.write(self.process {}.name) }
-        try nested.start()
-        try nested.join(timeout: nil)
+        let outer = process("outer") { report.write(self.process {}.name) }
+        try outer.start()
         report.closeWriteEnd()
-        try expectEqual(try report.readToEnd(), "\(nested.name):1", "the default name of a process object created in \(nested.name)")
+        try outer.join(timeout: nil)
+        try expectEqual(try report.readToEnd(), "Process-\(number + 3):1",
+                        "the default name of a process object created in the child of \"outer\"")
     }
 
     /// PROCESS-4: 0 after return, 3 after exit(3), -15 after terminate(), -9 after kill().
@@ -277,6 +280,35 @@ public struct ProcessSpec<Implementation: ProcessAPI>: Spec {
         let printed = try output.readToEnd()
         try expectEqual(try Children.reap(parent), .exited(code: 0), "the parent's status")
         try expectEqual(printed, "before in target", "what reached stdout")
+    }
+
+    /// PROCESS-13: a dropped object's child and a kept object's child, both zombies; the next
+    /// start() reaps both, and the kept object still reports its exit code.
+    func startReapsEndedChildren() throws {
+        // Both children wait to be released, so neither can end (and be reaped) before both started.
+        let release = try Pipe()
+        let kept = process {
+            _ = try? release.readInt32("")
+            Glibc.exit(3)
+        }
+        try kept.start()
+        let dropped: ProcessID = try {
+            let object = process { _ = try? release.readInt32("") }
+            try object.start()
+            return try expectStarted(object)
+        }()
+        let keptPid = try expectStarted(kept)
+        release.write(1)
+        release.write(1)
+        _ = Children.awaitState(dropped, in: ["Z"], "waiting for the dropped object's child to be a zombie")
+        _ = Children.awaitState(keptPid, in: ["Z"], "waiting for the kept object's child to be a zombie")
+        step("start() of a third process object")
+        let third = process {}
+        try third.start()
+        try expectEqual(ProcFS.stat(dropped.rawValue)?.state, nil, "the dropped object's child after the next start()")
+        try expectEqual(ProcFS.stat(keptPid.rawValue)?.state, nil, "the kept object's child after the next start()")
+        try expectEqual(kept.exitCode, 3, "exitCode of the kept object, reaped by the next start()")
+        try third.join(timeout: nil)
     }
 
     /// Checks `pid` after start() and returns it.
