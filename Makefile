@@ -8,7 +8,7 @@ SUBMISSION ?= Exercises
 # A selection of rules for conformance and grade: chapters, concepts, ids, or prefixes like WAIT-*.
 RULES      ?=
 
-.PHONY: test conformance ctest grade rules bench build cmocka clean
+.PHONY: test conformance ctest ctests grade rules bench build cmocka clean
 
 ## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev when root).
 test: ctest build
@@ -17,6 +17,9 @@ test: ctest build
 ## conformance: every rule against the reference implementation and the C witnesses on this kernel.
 conformance: $(CTESTS) build
 	.build/debug/conformance --ctests $(CTEST_DIR) $(RULES)
+
+## ctests: build the cmocka witnesses into .build/ctests.
+ctests: $(CTESTS)
 
 ## ctest: build and run the cmocka witnesses.
 ctest: $(CTESTS)
@@ -30,6 +33,10 @@ grade:
 ## bench: the reference's figures beside their peers (CPython ...), as ratios; writes reports/bench.json.
 bench:
 	$(SWIFT) build -c release --product bench
+	@mkdir -p .build/peers
+	@for peer in Benchmarks/peers/*.c; do \
+	  $(CC) -O2 -o .build/peers/$$(basename $$peer .c) $$peer || echo "cannot build the C peer $$peer"; \
+	done
 	.build/release/bench
 
 ## rules: regenerate RULES.md from the catalog.

@@ -33,19 +33,32 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
 let peerFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("peers").path
 
-/// CPython without PYTHONUNBUFFERED, which some machines set and which changes what it measures.
-func cpython(_ script: String, _ arguments: [String]) -> Peer {
-    Peer(name: "CPython multiprocessing.Pool", program: "env",
-         arguments: ["-u", "PYTHONUNBUFFERED", "python3", "\(peerFolder)/\(script)"] + arguments)
+/// A CPython program of Benchmarks/peers, run without PYTHONUNBUFFERED, which some machines set
+/// and which changes what it measures.
+func cpython(_ name: String, _ script: String, _ arguments: [String]) -> Peer {
+    Peer(name: name, program: "env", arguments: ["-u", "PYTHONUNBUFFERED", "python3", "\(peerFolder)/\(script)"] + arguments)
+}
+
+/// A C program of Benchmarks/peers, built by `make bench` into .build/peers.
+func c(_ program: String, _ arguments: [String]) -> Peer {
+    Peer(name: "C on raw syscalls", program: ".build/peers/\(program)", arguments: arguments)
 }
 
 let rows = [
     Row(name: "pool: tiny tasks, applyAsync then get", unit: "tasks/s",
         project: { try PoolBenchmarks.applyAsync(tasks: 200_000) },
-        peers: [cpython("pool.py", ["apply", "50000"])]),
+        peers: [cpython("CPython multiprocessing.Pool", "pool.py", ["apply", "50000"])]),
     Row(name: "pool: tiny tasks through map", unit: "tasks/s",
         project: { try PoolBenchmarks.map(tasks: 1_000_000) },
-        peers: [cpython("pool.py", ["map", "1000000"])]),
+        peers: [cpython("CPython multiprocessing.Pool", "pool.py", ["map", "1000000"])]),
+    Row(name: "pipe: small messages from a child", unit: "msgs/s",
+        project: { try PipeBenchmarks.smallMessages(count: 500_000) },
+        peers: [cpython("CPython multiprocessing.Pipe", "pipe.py", ["small", "200000"]),
+                c("pipe", ["small", "1000000"])]),
+    Row(name: "pipe: 64 KiB messages from a child", unit: "MB/s",
+        project: { try PipeBenchmarks.largeMessages(count: 50_000) },
+        peers: [cpython("CPython multiprocessing.Pipe", "pipe.py", ["large", "50000"]),
+                c("pipe", ["large", "50000"])]),
 ]
 
 /// A peer's figure, or why there is none.

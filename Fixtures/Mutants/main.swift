@@ -1,2 +1,2 @@
 // The mutant runner: known-wrong implementations that the specs must reject.
-MutantRunner.main(forkMutants + exitMutants + waitMutants + orphanMutants + zombieMutants + processMutants + poolMutants)
+MutantRunner.main(forkMutants + exitMutants + waitMutants + orphanMutants + zombieMutants + processMutants + poolMutants + pipeMutants)

@@ -12,4 +12,5 @@ RuleRunner.main([
     ZombieSpec(Zombies()),
     ProcessSpec(ProcessFactory()),
     PoolSpec(PoolFactory()),
+    PipeSpec(PipeFactory()),
 ])

@@ -11,7 +11,7 @@ import Testing
     /// The reference specs, as the reference runner declares them.
     let specs: [any Spec] = [
         ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
-        ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
+        ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()), PipeSpec(PipeFactory()),
     ]
 
     /// Verify that ids are unique and well formed, and that each rule names its concept and a section of its chapter.

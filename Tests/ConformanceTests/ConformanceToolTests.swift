@@ -19,7 +19,7 @@ import Testing
 
     /// Runs `conformance` with `arguments` and the C witnesses built by the Makefile.
     func conformance(_ arguments: [String]) throws -> (Finished, [Row], XMLDocument) {
-        let built = try Spawn.run(Spawn.which("make")!, ["-s", "-C", Repository.root.path, ".build/ctests/processes", ".build/ctests/multiprocessing"], timeout: 300)
+        let built = try Spawn.run(Spawn.which("make")!, ["-s", "-C", Repository.root.path, "ctests"], timeout: 300)
         #expect(built.succeeded, "\(built.stderr)")
         let reports = try Repository.temporaryFolder()
         let finished = try Repository.run("conformance", ["--ctests", Repository.path(".build/ctests"), "--reports", reports.path] + arguments)

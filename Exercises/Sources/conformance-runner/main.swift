@@ -11,4 +11,5 @@ RuleRunner.main([
     ZombieSpec(StudentZombies()),
     ProcessSpec(StudentProcesses()),
     PoolSpec(StudentPools()),
+    PipeSpec(StudentPipes()),
 ])

@@ -4,4 +4,5 @@ import Multiprocessing
 import Processes
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
-                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory())])
+                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
+                 PipeSpec(PipeFactory())])

@@ -30,4 +30,5 @@ struct AbortingZombies: ZombieAPI {
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(TrappingWait()), OrphanSpec(SegfaultingOrphans()),
                  ZombieSpec(AbortingZombies()),
-                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory())])
+                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
+                 PipeSpec(PipeFactory())])

@@ -13,4 +13,5 @@ struct SpinningExit: ExitAPI {
 }
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
-                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory())])
+                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
+                 PipeSpec(PipeFactory())])

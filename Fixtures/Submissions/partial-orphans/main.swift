@@ -12,4 +12,5 @@ final class FlagOnly: OrphanAPI {
 }
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(FlagOnly()), ZombieSpec(Zombies()),
-                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory())])
+                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
+                 PipeSpec(PipeFactory())])

@@ -64,4 +64,5 @@ struct RunnerKillingOrphans: OrphanAPI {
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(RunnerKillingOrphans()),
                  ZombieSpec(MessyZombies()),
-                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory())])
+                 ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
+                 PipeSpec(PipeFactory())])

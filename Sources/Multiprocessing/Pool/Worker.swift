@@ -88,7 +88,7 @@ final class Worker {
             guard let id = TaskID.read(frame) else { return }
             var reply: [UInt8] = []
             FrameBuffer.append(TaskID.bytes(id), Reply.run(work, on: frame.dropFirst(8)), to: &reply)
-            guard sendAll(channel, reply) else { return }
+            guard sendAll(channel, reply) == nil else { return }
         }
     }
 }

@@ -32,11 +32,19 @@ struct FrameBuffer {
         return count
     }
 
+    /// Whether a complete frame is waiting.
+    var hasFrame: Bool {
+        guard bytes.count - start >= 4 else { return false }
+        return bytes.count - start - 4 >= frameLength
+    }
+
+    /// The length of the frame at `start`; at least 4 bytes must be there.
+    private var frameLength: Int { (0..<4).reduce(0) { $0 | Int(bytes[start + $1]) << (8 * $1) } }
+
     /// The next complete frame's bytes, or nil when the buffer holds only part of one.
     mutating func next() -> ArraySlice<UInt8>? {
-        guard bytes.count - start >= 4 else { return nil }
-        let length = (0..<4).reduce(0) { $0 | Int(bytes[start + $1]) << (8 * $1) }
-        guard bytes.count - start - 4 >= length else { return nil }
+        guard hasFrame else { return nil }
+        let length = frameLength
         defer { start += 4 + length }
         return bytes[(start + 4)..<(start + 4 + length)]
     }
@@ -56,16 +64,18 @@ enum TaskID {
     }
 }
 
-/// Sends all of `bytes` on a blocking socket, retrying short sends and EINTR; false when the
-/// peer has gone (EPIPE, without the SIGPIPE a plain write would raise).
-func sendAll(_ socket: CInt, _ bytes: [UInt8]) -> Bool {
+/// Sends all of `bytes` on a blocking socket, retrying short sends and EINTR; returns the error
+/// that stopped it, `EPIPE` when the peer has gone (without the SIGPIPE a plain write would raise).
+func sendAll(_ socket: CInt, _ bytes: [UInt8]) -> Errno? {
     var written = 0
     while written < bytes.count {
         let count = bytes.withUnsafeBufferPointer { buffer in
             valueOrErrno { send(socket, buffer.baseAddress! + written, buffer.count - written, Int32(MSG_NOSIGNAL)) }
         }
-        guard case .success(let n) = count else { return false }
-        written += n
+        switch count {
+        case .success(let n): written += n
+        case .failure(let error): return error
+        }
     }
-    return true
+    return nil
 }
