@@ -18,7 +18,7 @@ final class PoolEngine<Output: Decodable> {
 
     private(set) var state = State.running
     private let makeWorker: (_ inherited: [CInt]) throws(PoolError) -> Worker
-    private(set) var workers: [Worker] = []
+    private var workers: [Worker] = []
     /// Tasks not yet sent to a worker, oldest first, from `pendingStart` on.
     private var pending: [Submission<Output>] = []
     private var pendingStart = 0
@@ -47,8 +47,6 @@ final class PoolEngine<Output: Decodable> {
         dispatch()
         return submission
     }
-
-    var hasUnfinishedTasks: Bool { !unfinished.isEmpty }
 
     func close() {
         if state == .running { state = .closed }
