@@ -10,13 +10,7 @@ enum ChildEnd {
         // No such process: it was reaped already, so it has certainly ended.
         guard descriptor >= 0 else { return true }
         defer { close(descriptor) }
-        let deadline = Deadline(after: seconds)
-        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        while true {
-            let ready = poll(&entry, 1, deadline.remainingMilliseconds())
-            if ready > 0 { return true }
-            if ready == 0 && deadline.hasPassed { return false }
-            // EINTR, or woke up a little early: poll again for what is left.
-        }
+        // A failing poll says nothing about the child: let the caller's waitpid find out.
+        return (try? Deadline.awaitReadable(descriptor, until: Deadline(after: seconds)).get()) ?? true
     }
 }

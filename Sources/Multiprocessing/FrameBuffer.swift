@@ -49,33 +49,3 @@ struct FrameBuffer {
         return bytes[(start + 4)..<(start + 4 + length)]
     }
 }
-
-/// An unsigned 64-bit number in the first 8 bytes of a frame, little-endian: a task's id.
-enum TaskID {
-    static func bytes(_ id: UInt64) -> [UInt8] {
-        withUnsafeBytes(of: id.littleEndian) { Array($0) }
-    }
-
-    static func read(_ frame: ArraySlice<UInt8>) -> UInt64? {
-        guard frame.count >= 8 else { return nil }
-        var id: UInt64 = 0
-        for (shift, byte) in zip(stride(from: 0, to: 64, by: 8), frame.prefix(8)) { id |= UInt64(byte) << shift }
-        return id
-    }
-}
-
-/// Sends all of `bytes` on a blocking socket, retrying short sends and EINTR; returns the error
-/// that stopped it, `EPIPE` when the peer has gone (without the SIGPIPE a plain write would raise).
-func sendAll(_ socket: CInt, _ bytes: [UInt8]) -> Errno? {
-    var written = 0
-    while written < bytes.count {
-        let count = bytes.withUnsafeBufferPointer { buffer in
-            valueOrErrno { send(socket, buffer.baseAddress! + written, buffer.count - written, Int32(MSG_NOSIGNAL)) }
-        }
-        switch count {
-        case .success(let n): written += n
-        case .failure(let error): return error
-        }
-    }
-    return nil
-}

@@ -10,8 +10,8 @@ import Glibc
 ///
 /// Each message is a frame, a 4-byte length and the bytes (`Pickle`d for `send`, raw for
 /// `sendBytes`), so messages are never merged or split, however the kernel delivers the bytes.
-/// Both kinds of pipe are a Unix socket pair: Python uses `os.pipe()` for a simplex pipe, but
-/// writing to a pipe nobody reads raises SIGPIPE, where `send(MSG_NOSIGNAL)` reports `EPIPE`.
+/// Both kinds of pipe are a Unix socket pair (`Channel`): Python uses `os.pipe()` for a simplex
+/// pipe, but writing to a pipe nobody reads raises SIGPIPE.
 /// A simplex pair is shut down in the unused direction, so the kernel enforces it too.
 public final class Connection: PipeEnd {
     private var descriptor: CInt
@@ -30,10 +30,7 @@ public final class Connection: PipeEnd {
 
     /// `multiprocessing.Pipe(duplex)`: two connected ends; simplex returns `(reader, writer)`.
     public static func pipe(duplex: Bool = true) throws(PipeError) -> (Connection, Connection) {
-        var ends: [CInt] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
-            throw .system(.current)
-        }
+        let ends = try Channel.socketPair().mapError { PipeError.system($0) }.get()
         if duplex {
             return (Connection(descriptor: ends[0], readable: true, writable: true),
                     Connection(descriptor: ends[1], readable: true, writable: true))
@@ -77,14 +74,8 @@ public final class Connection: PipeEnd {
     public func poll(timeout: Double? = 0) throws(PipeError) -> Bool {
         try checkReadable()
         if incoming.hasFrame { return true }
-        let deadline = timeout.map { Deadline(after: $0) }
-        var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
-        while true {
-            let ready = Glibc.poll(&entry, 1, deadline?.remainingMilliseconds() ?? -1)
-            if ready > 0 { return true }
-            if ready == 0 && deadline?.hasPassed ?? false { return false }
-            if ready < 0 && Errno.current != .interrupted { throw .system(.current) }
-        }
+        return try Deadline.awaitReadable(descriptor, until: timeout.map { Deadline(after: $0) })
+            .mapError { PipeError.system($0) }.get()
     }
 
     public func close() {
@@ -107,7 +98,7 @@ public final class Connection: PipeEnd {
         var frame: [UInt8] = []
         frame.reserveCapacity(payload.count + 4)
         FrameBuffer.append(payload, to: &frame)
-        if let error = sendAll(descriptor, frame) {
+        if let error = Channel.sendAll(descriptor, frame) {
             throw error == Errno(rawValue: EPIPE) || error == Errno(rawValue: ECONNRESET) ? .brokenPipe : .system(error)
         }
     }

@@ -3,10 +3,7 @@ import Glibc
 
 /// One worker process of a pool, as the pool's owner sees it: a daemonic `Process` that serves
 /// tasks, a connected socket pair (tasks one way, replies the other) and a pidfd that polls
-/// readable once it has ended.
-///
-/// A socket pair rather than two pipes: `send(MSG_NOSIGNAL)` reports a dead peer as `EPIPE`, where
-/// writing to a pipe whose reader died raises SIGPIPE, which would kill the pool's owner.
+/// readable once it has ended. A socket pair rather than two pipes: see `Channel`.
 ///
 /// Frames towards the worker: a task id and the pickled input; an empty frame asks the worker to
 /// end. Frames back: the task id, a kind byte (`Reply.Kind`) and its payload.
@@ -28,10 +25,7 @@ final class Worker {
     init<Input: Decodable, Output: Encodable>(
         name: String, work: @escaping (Input) throws -> Output, closing inherited: [CInt]
     ) throws(PoolError) {
-        var ends: [CInt] = [-1, -1]
-        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &ends) == 0 else {
-            throw .system(.current)
-        }
+        let ends = try Channel.socketPair().mapError { PoolError.system($0) }.get()
         let (owner, worker) = (ends[0], ends[1])
         process = Process(name: name, daemon: true, target: {
             for descriptor in inherited + [owner] { close(descriptor) }
@@ -67,7 +61,7 @@ final class Worker {
         FrameBuffer.append(to: &outgoing)
         // The worker reads every frame before the empty one, so a blocking send is safe here.
         _ = fcntl(channel, F_SETFL, 0)
-        _ = sendAll(channel, outgoing)
+        _ = Channel.sendAll(channel, outgoing)
         outgoing = []
         closeDescriptors()
     }
@@ -88,7 +82,7 @@ final class Worker {
             guard let id = TaskID.read(frame) else { return }
             var reply: [UInt8] = []
             FrameBuffer.append(TaskID.bytes(id), Reply.run(work, on: frame.dropFirst(8)), to: &reply)
-            guard sendAll(channel, reply) == nil else { return }
+            guard Channel.sendAll(channel, reply) == nil else { return }
         }
     }
 }
