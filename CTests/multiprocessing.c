@@ -81,15 +81,21 @@ static void PROCESS_9_parent_death_signal_ends_the_child(void **state) {
     SAFE(pipe(report));
     pid_t parent = safe_fork();
     if (parent == 0) {
+        /* The grandchild reports to this process, which alone writes `report`: pid, then 1. */
+        int armed[2];
+        if (pipe(armed) == -1) _exit(125);
         pid_t creator = getpid();
         pid_t daemon = fork();
         if (daemon == 0) {
             if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1) _exit(125);
             if (getppid() != creator) raise(SIGKILL);   /* the parent was already gone */
-            write_int(report[1], 1);
+            write_int(armed[1], 1);
             for (;;) pause();
         }
+        int set = 0;
+        if (daemon == -1 || !read_full(armed[0], &set, sizeof set)) _exit(125);
         write_int(report[1], daemon);
+        write_int(report[1], set);
         for (;;) pause();
     }
     close(report[1]);
