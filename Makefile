@@ -31,13 +31,14 @@ grade:
 	.build/debug/grade --package $(SUBMISSION) $(RULES)
 
 ## bench: the reference's figures beside their peers (CPython ...), as ratios; writes reports/bench.json.
+## ROWS=queue runs only the rows whose name contains a word of ROWS (and writes no report).
 bench:
 	$(SWIFT) build -c release --product bench
 	@mkdir -p .build/peers
 	@for peer in Benchmarks/peers/*.c; do \
 	  $(CC) -O2 -o .build/peers/$$(basename $$peer .c) $$peer || echo "cannot build the C peer $$peer"; \
 	done
-	.build/release/bench
+	.build/release/bench $(ROWS)
 
 ## rules: regenerate RULES.md from the catalog.
 rules: build

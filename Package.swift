@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "Syscalls", dependencies: ["CSystem"]),
         .target(name: "Conformance", dependencies: ["Syscalls", "CSystem"]),
         .target(name: "Processes", dependencies: ["Conformance"]),
-        .target(name: "Multiprocessing", dependencies: ["Conformance", "Processes"]),
+        .target(name: "Multiprocessing", dependencies: ["Conformance", "Processes", "CSystem"]),
         .target(name: "Grading", dependencies: ["Conformance", "CSystem"]),
         .target(name: "ConformanceTesting", dependencies: ["Grading"]),
         .executableTarget(name: "reference-runner", dependencies: ["Conformance", "Processes", "Multiprocessing"]),

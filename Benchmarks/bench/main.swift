@@ -59,6 +59,10 @@ let rows = [
         project: { try PipeBenchmarks.largeMessages(count: 50_000) },
         peers: [cpython("CPython multiprocessing.Pipe", "pipe.py", ["large", "50000"]),
                 c("pipe", ["large", "50000"])]),
+    Row(name: "queue: small values from a child", unit: "msgs/s",
+        project: { try QueueBenchmarks.smallMessages(count: 1_000_000) },
+        peers: [cpython("CPython multiprocessing.Queue", "mpqueue.py", ["small", "200000"]),
+                c("pipe", ["small", "1000000"])]),
 ]
 
 /// A peer's figure, or why there is none.
@@ -82,8 +86,12 @@ struct ReportRow: Encodable {
     let peers: [String: Double?]
 }
 
+/// `bench [WORD...]`: only the rows whose name contains one of the words (`make bench ROWS=queue`).
+let filters = CommandLine.arguments.dropFirst()
+let chosen = filters.isEmpty ? rows : rows.filter { row in filters.contains { row.name.contains($0) } }
+
 var report: [ReportRow] = []
-for row in rows {
+for row in chosen {
     let project: Double
     do {
         project = try row.project()
@@ -105,6 +113,7 @@ for row in rows {
     }
     report.append(ReportRow(name: row.name, unit: row.unit, project: project, peers: peers))
 }
+guard filters.isEmpty else { exit(0) }
 let encoder = JSONEncoder()
 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
 try FileManager.default.createDirectory(atPath: "reports", withIntermediateDirectories: true)

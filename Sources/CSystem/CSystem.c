@@ -44,3 +44,7 @@ int cs_sys_exit_group(void) { return SYS_exit_group; }
 const char *cs_errno_name(int number) { return strerrorname_np(number); }
 
 const char *cs_signal_abbreviation(int number) { return sigabbrev_np(number); }
+
+int cs_sem_clockwait(sem_t *semaphore, clockid_t clock, const struct timespec *deadline) {
+    return sem_clockwait(semaphore, clock, deadline);
+}

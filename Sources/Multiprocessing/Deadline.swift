@@ -19,6 +19,17 @@ struct Deadline {
         return milliseconds <= 0 ? 0 : Int32(min(milliseconds.rounded(.up), Double(Int32.max)))
     }
 
+    /// The deadline on CLOCK_MONOTONIC, as pthread_cond_timedwait and sem_clockwait take it.
+    func monotonicTimespec() -> timespec {
+        var now = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &now)
+        let (seconds, attoseconds) = ContinuousClock.now.duration(to: end).components
+        let left = max(0, Int(seconds)) * 1_000_000_000 + (seconds < 0 ? 0 : Int(attoseconds / 1_000_000_000))
+        let nanoseconds = now.tv_nsec + left % 1_000_000_000
+        return timespec(tv_sec: now.tv_sec + left / 1_000_000_000 + nanoseconds / 1_000_000_000,
+                        tv_nsec: nanoseconds % 1_000_000_000)
+    }
+
     /// Waits until `descriptor` polls readable (true) or the deadline passes (false); nil waits
     /// without limit. EINTR and early wake-ups poll again for what is left.
     static func awaitReadable(_ descriptor: CInt, until deadline: Deadline?) -> Result<Bool, Errno> {

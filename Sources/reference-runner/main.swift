@@ -13,4 +13,7 @@ RuleRunner.main([
     ProcessSpec(ProcessFactory()),
     PoolSpec(PoolFactory()),
     PipeSpec(PipeFactory()),
+    QueueSpec(QueueFactory()),
+    SharedMemorySpec(SharedMemoryFactory()),
+    SemaphoreSpec(SemaphoreFactory()),
 ])

@@ -12,6 +12,7 @@ import Testing
     let specs: [any Spec] = [
         ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
         ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()), PipeSpec(PipeFactory()),
+        QueueSpec(QueueFactory()), SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
     ]
 
     /// Verify that ids are unique and well formed, and that each rule names its concept and a section of its chapter.
@@ -22,9 +23,11 @@ import Testing
             for concept in chapter.concepts {
                 for rule in concept.rules {
                     #expect(rule.id.range(of: #"^[A-Z]+-[0-9]+$"#, options: .regularExpression) != nil, "\(rule.id)")
-                    #expect(rule.id.lowercased().hasPrefix(String(concept.id.prefix(4))), "\(rule.id) in \(concept.id)")
+                    #expect(concept.id.hasPrefix(rule.id.split(separator: "-")[0].lowercased()), "\(rule.id) in \(concept.id)")
                     #expect(chapter.sections.contains(rule.section), "\(rule.id): section \(rule.section)")
                     #expect(rule.sentence.hasSuffix("."), "\(rule.id): a sentence ends with a period")
+                    #expect(!rule.sentence.contains("\n") && !rule.sentence.contains("\\"),
+                            "\(rule.id): a sentence is one line (a line of a multi-line literal ends with a single \\)")
                 }
             }
         }
@@ -52,7 +55,7 @@ import Testing
         var names: [String] = []
         for file in try FileManager.default.contentsOfDirectory(atPath: folder) where file.hasSuffix(".c") {
             let source = try String(contentsOfFile: "\(folder)/\(file)", encoding: .utf8)
-            let pattern = try NSRegularExpression(pattern: #"cmocka_unit_test\((\w+)\)"#)
+            let pattern = try NSRegularExpression(pattern: #"cmocka_unit_test(?:_setup|_teardown|_setup_teardown)?\((\w+)[,)]"#)
             names += pattern.matches(in: source, range: NSRange(source.startIndex..., in: source)).map {
                 String(source[Range($0.range(at: 1), in: source)!])
             }

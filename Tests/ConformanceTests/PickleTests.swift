@@ -79,6 +79,20 @@ import Testing
         #expect(derived.id == 7 && derived.name == "derived")
     }
 
+    /// Verify that bytes ([UInt8], Python's bytes) travel as one length and their bytes, alone and
+    /// inside other values, and that bytes read as another array type are a mismatch.
+    @Test func bytes() throws {
+        let megabyte = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 * 31) }
+        try roundTrip(megabyte)
+        try roundTrip([UInt8]())
+        try roundTrip([[UInt8](), [1, 2], [255]])
+        try roundTrip(["payload": [UInt8](repeating: 9, count: 3)])
+        #expect(try Pickle.dumps(megabyte).count < megabyte.count + 8, "about one byte per byte")
+        #expect(throws: DecodingError.self) { try Pickle.loads([Int].self, from: try Pickle.dumps(megabyte)) }
+        #expect(try Pickle.loads([UInt8].self, from: try Pickle.dumps([1, 2])) == [1, 2], "small Ints read as bytes")
+        #expect(throws: DecodingError.self) { try Pickle.loads([UInt8].self, from: try Pickle.dumps([1, 300])) }
+    }
+
     /// Verify that a pickle of one type read as another is a type mismatch, and that an integer
     /// too large for the type asked for is refused, not truncated.
     @Test func mismatchesAreDecodingErrors() throws {

@@ -12,4 +12,7 @@ RuleRunner.main([
     ProcessSpec(StudentProcesses()),
     PoolSpec(StudentPools()),
     PipeSpec(StudentPipes()),
+    QueueSpec(StudentQueues()),
+    SharedMemorySpec(StudentSharedMemory()),
+    SemaphoreSpec(StudentSemaphores()),
 ])

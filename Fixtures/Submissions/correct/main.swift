@@ -5,4 +5,5 @@ import Processes
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
-                 PipeSpec(PipeFactory())])
+                 PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
+                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory())])

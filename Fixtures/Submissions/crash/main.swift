@@ -31,4 +31,5 @@ struct AbortingZombies: ZombieAPI {
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(TrappingWait()), OrphanSpec(SegfaultingOrphans()),
                  ZombieSpec(AbortingZombies()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
-                 PipeSpec(PipeFactory())])
+                 PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
+                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory())])

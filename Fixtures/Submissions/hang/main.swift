@@ -14,4 +14,5 @@ struct SpinningExit: ExitAPI {
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
-                 PipeSpec(PipeFactory())])
+                 PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
+                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory())])

@@ -13,4 +13,5 @@ final class FlagOnly: OrphanAPI {
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(FlagOnly()), ZombieSpec(Zombies()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
-                 PipeSpec(PipeFactory())])
+                 PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
+                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory())])

@@ -65,4 +65,5 @@ struct RunnerKillingOrphans: OrphanAPI {
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(RunnerKillingOrphans()),
                  ZombieSpec(MessyZombies()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
-                 PipeSpec(PipeFactory())])
+                 PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
+                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory())])

@@ -60,6 +60,59 @@ static inline FILE *cs_stdin(void) { return stdin; }
 static inline FILE *cs_stdout(void) { return stdout; }
 static inline FILE *cs_stderr(void) { return stderr; }
 
+// MARK: Shared memory layouts, fixed in C so every process reads them alike.
+#include <pthread.h>
+#include <semaphore.h>
+#include <stdint.h>
+#include <time.h>
+
+/// The head of a multiprocessing queue (Multiprocessing/Queue): a ring of `capacity` bytes
+/// follows it. Every field is read and written with `mutex` held.
+typedef struct {
+    pthread_mutex_t mutex;
+    /// Getters wait here for a value; a reader of a long value waits for its bytes.
+    pthread_cond_t not_empty;
+    /// Putters wait here for room; a writer of a long value waits for space.
+    pthread_cond_t not_full;
+    /// The most values it holds; 0 or less: no limit.
+    int64_t maxsize;
+    /// Values put and not yet got (qsize), counting one being written or read.
+    int64_t messages;
+    /// Values whose length is in the ring and that no getter has started reading.
+    int64_t frames;
+    /// Where the next byte is read and written, as offsets into the ring.
+    int64_t head, tail;
+    /// Bytes between head and tail.
+    int64_t used;
+    /// Size of the ring.
+    int64_t capacity;
+    /// Set while one value is written or read in pieces, longer than the ring has room for.
+    int32_t writer_busy, reader_busy;
+} cs_queue_header;
+
+/// A semaphore and the mutex that makes a bounded release's check and post one step.
+typedef struct {
+    sem_t semaphore;
+    pthread_mutex_t release_mutex;
+    /// The initial value of a bounded semaphore; -1 for an unbounded one.
+    int64_t bound;
+} cs_semaphore;
+
+/// A load other processes' stores become visible to, for a waiter spinning on shared memory.
+static inline int64_t cs_load_acquire(const int64_t *address) { return __atomic_load_n(address, __ATOMIC_ACQUIRE); }
+
+/// The CPU's spin-wait hint (x86 `pause`, arm `yield`).
+static inline void cs_cpu_relax(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
+/// sem_clockwait(3) (glibc 2.30, _GNU_SOURCE): sem_timedwait on a clock of our choice.
+int cs_sem_clockwait(sem_t *semaphore, clockid_t clock, const struct timespec *deadline);
+
 // MARK: Names of errors and signals (glibc 2.32).
 /// "ECHILD" for ECHILD, or NULL for an unknown number.
 const char *cs_errno_name(int number);

@@ -58,3 +58,17 @@ public func expectThrows<Value, Failure: Error & Equatable>(
     }
     throw CheckFailure("\(what) returned instead of throwing", expected: "throws \(error)", actual: "returned \(describe(value))")
 }
+
+/// Runs `call`, which must throw `error`, and returns how long it took: for rules that say "at
+/// once" or "after at least t".
+func expectThrowsAndTime<Value, Failure: Error & Equatable>(
+    _ error: Failure, _ what: String, _ call: () throws(Failure) -> Value
+) throws(CheckFailure) -> Duration {
+    step(what)
+    var failure: CheckFailure?
+    let waited = ContinuousClock().measure {
+        do throws(CheckFailure) { try expectThrows(error, what, call) } catch { failure = error }
+    }
+    if let failure { throw failure }
+    return waited
+}

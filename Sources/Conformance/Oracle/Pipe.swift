@@ -38,6 +38,12 @@ final class Pipe {
         _ = Glibc.write(writeEnd, &value, 4)
     }
 
+    /// Writes a few integers in one call (at most PIPE_BUF bytes, so never split or mixed with
+    /// another child's report). Used in children: errors are ignored.
+    func write(_ values: [Int32]) {
+        values.withUnsafeBytes { _ = Glibc.write(writeEnd, $0.baseAddress, $0.count) }
+    }
+
     /// Writes the UTF-8 bytes of `text`. Used in children: errors are ignored.
     func write(_ text: String) {
         var text = text

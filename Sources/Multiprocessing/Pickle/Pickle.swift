@@ -22,7 +22,7 @@ public enum Pickle {
         var reader = Reader(bytes: bytes)
         let node = try reader.readNode()
         guard reader.isAtEnd else { throw Reader.corrupt("\(reader.remaining) bytes after the value") }
-        return try Value(from: TreeDecoder(node: node, codingPath: []))
+        return try decode(Value.self, from: node, at: [])
     }
 
     /// `loads` of a whole array.
@@ -39,6 +39,8 @@ enum Node {
     case unsigned(UInt64)
     case double(Double)
     case string(String)
+    /// `[UInt8]`, the raw bytes of Python's `bytes`: a length and the bytes, not one node each.
+    case bytes([UInt8])
     case keyed(KeyedNode)
     case unkeyed(UnkeyedNode)
     /// A value a `superEncoder()` will write later.
@@ -46,7 +48,7 @@ enum Node {
 
     /// The tag byte that starts each value in the bytes.
     enum Tag: UInt8 {
-        case null, bool, int, unsigned, double, string, keyed, unkeyed
+        case null, bool, int, unsigned, double, string, keyed, unkeyed, bytes
     }
 
     func write(to bytes: inout [UInt8]) {
@@ -69,6 +71,10 @@ enum Node {
         case .string(let value):
             bytes.append(Tag.string.rawValue)
             Varint.writeString(value, to: &bytes)
+        case .bytes(let value):
+            bytes.append(Tag.bytes.rawValue)
+            Varint.write(UInt64(value.count), to: &bytes)
+            bytes.append(contentsOf: value)
         case .keyed(let node):
             bytes.append(Tag.keyed.rawValue)
             Varint.write(UInt64(node.entries.count), to: &bytes)
@@ -152,6 +158,10 @@ struct Reader {
             for shift in stride(from: 0, to: 64, by: 8) { bits |= UInt64(try readByte()) << shift }
             return .double(Double(bitPattern: bits))
         case .string: return .string(try readString())
+        case .bytes:
+            let count = try readCount()
+            defer { position += count }
+            return .bytes(Array(bytes[position..<position + count]))
         case .keyed:
             let node = KeyedNode()
             for _ in 0..<(try readCount()) {

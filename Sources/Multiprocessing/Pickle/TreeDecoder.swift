@@ -33,6 +33,7 @@ extension Node {
         case .unsigned(let value): "the integer \(value)"
         case .double: "a floating-point number"
         case .string: "a String"
+        case .bytes: "bytes"
         case .keyed: "a keyed container"
         case .unkeyed: "an unkeyed container"
         case .deferred(let slot): slot.node.kind
@@ -41,7 +42,7 @@ extension Node {
 }
 
 /// Decodes a `T` from `node`: standard types directly, others through their `init(from:)`.
-private func decode<T: Decodable>(_ type: T.Type, from node: Node, at codingPath: [any CodingKey]) throws -> T {
+func decode<T: Decodable>(_ type: T.Type, from node: Node, at codingPath: [any CodingKey]) throws -> T {
     switch node {
     case .int(let value):
         // `T` is `Int` here, so the cast is exact (and Int is 64 bits wide on every Swift platform this runs on).
@@ -53,6 +54,7 @@ private func decode<T: Decodable>(_ type: T.Type, from node: Node, at codingPath
     case .double(let value) where T.self == Double.self: return value as! T
     case .double(let value) where T.self == Float.self: return Float(value) as! T
     case .bool(let value) where T.self == Bool.self: return value as! T
+    case .bytes(let value) where T.self == [UInt8].self: return value as! T
     default: break
     }
     if isStandardLeaf(T.self) { throw mismatch(T.self, node, codingPath) }

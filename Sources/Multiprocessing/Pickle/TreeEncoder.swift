@@ -54,6 +54,7 @@ private func leaf<Value: Encodable>(_ value: Value) -> Node? {
 func node<Value: Encodable>(for value: Value, at codingPath: [any CodingKey]) throws -> Node {
     // The most common element, without a dynamic cast: `Value` is `Int` here, so the cast is exact.
     if Value.self == Int.self { return .int(Int64(unsafeBitCast(value, to: Int.self))) }
+    if Value.self == [UInt8].self { return .bytes(value as! [UInt8]) }
     if let node = leaf(value) { return node }
     let slot = Slot()
     try value.encode(to: TreeEncoder(slot: slot, codingPath: codingPath))
