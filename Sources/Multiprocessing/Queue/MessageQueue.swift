@@ -19,6 +19,8 @@ import Glibc
 /// before the value is in the queue; here `put` returns once it is (QUEUE-5). An unbounded
 /// queue holds any number of values, but at most `capacity` bytes of them (64 MiB unless
 /// given): a put beyond that waits for a get, where CPython's feeder thread would keep them.
+/// A process killed in the middle of a value longer than the room in the ring leaves the queue
+/// waiting for the rest, as CPython's docs warn for a process killed while using its queue.
 public final class MessageQueue: QueueObject {
     public static let defaultCapacity = 64 << 20
 
