@@ -28,6 +28,8 @@ int cs_close_from(unsigned int first) { return (int)syscall(SYS_close_range, fir
 
 int cs_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 
+int cs_set_pipe_size(int fd, int size) { return fcntl(fd, F_SETPIPE_SZ, size); }
+
 pid_t cs_gettid(void) { return gettid(); }
 
 int cs_set_process_limit(unsigned long limit) {

@@ -1,7 +1,7 @@
 import Conformance
 import Glibc
 
-/// A connected pair of Unix stream sockets, what pipes and pool workers run on: `send` with
+/// A connected pair of Unix stream sockets, what pool workers run on: `send` with
 /// `MSG_NOSIGNAL` reports a peer that has gone as `EPIPE`, where writing to a pipe whose reader
 /// died raises SIGPIPE and would kill the sender.
 enum Channel {

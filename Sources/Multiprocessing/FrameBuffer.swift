@@ -19,6 +19,18 @@ struct FrameBuffer {
         for part in parts { buffer.append(contentsOf: part) }
     }
 
+    /// One frame whose payload `write` appends, made with room for `expected` payload bytes;
+    /// nil when the payload is 4 GiB or more, which a 4-byte length cannot say.
+    static func frame(expected: Int, _ write: (inout [UInt8]) throws -> Void) rethrows -> [UInt8]? {
+        var frame: [UInt8] = []
+        frame.reserveCapacity(4 + expected)
+        frame.append(contentsOf: repeatElement(0, count: 4))  // the length, known once the payload is written
+        try write(&frame)
+        guard let length = UInt32(exactly: frame.count - 4) else { return nil }
+        frame.withUnsafeMutableBytes { $0.storeBytes(of: length.littleEndian, as: UInt32.self) }
+        return frame
+    }
+
     /// Reads what `descriptor` has (up to `readSize`) into the buffer: the count, 0 at end of file,
     /// or the error (`EAGAIN` for an empty non-blocking pipe). Retries EINTR.
     mutating func fill(from descriptor: CInt) -> Result<Int, Errno> {

@@ -70,3 +70,7 @@ public func system_gettid() -> pid_t { cs_gettid() }
 
 /// pipe2(fds, O_CLOEXEC): a pipe whose ends are closed by exec (fork keeps them).
 public func system_pipe_cloexec(_ ends: inout [CInt]) -> CInt { cs_pipe_cloexec(&ends) }
+
+/// fcntl(fd, F_SETPIPE_SZ, size): the pipe holds at least `size` bytes before a write blocks;
+/// returns the new capacity. An unprivileged process may not exceed /proc/sys/fs/pipe-max-size.
+public func system_set_pipe_size(_ fd: CInt, _ size: CInt) -> CInt { cs_set_pipe_size(fd, size) }

@@ -5,7 +5,8 @@ import Conformance
 ///
 /// Rules PIPE-1 ... PIPE-8 (RULES.md). Grade just these: `make grade RULES=pipe`.
 /// Hints: a stream carries bytes, not messages: put each message's length before it. Writing to
-/// a pipe whose reader has gone raises SIGPIPE; a socket pair with `send(MSG_NOSIGNAL)` does not.
+/// a pipe whose reader has gone raises SIGPIPE, which kills the writer unless it is ignored (CPython
+/// ignores it at start); a socket pair with `send(MSG_NOSIGNAL)` does not raise it.
 public final class StudentPipeEnd: PipeEnd {
     public func send<Message: Encodable>(_ message: Message) throws(PipeError) { notImplemented() }
     public func recv<Message: Decodable>(_ type: Message.Type) throws(PipeError) -> Message { notImplemented() }

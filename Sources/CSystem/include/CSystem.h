@@ -43,6 +43,8 @@ int cs_close_from(unsigned int first);
 // MARK: Calls and constants Swift's Glibc module leaves out.
 /// pipe2(fds, O_CLOEXEC).
 int cs_pipe_cloexec(int fds[2]);
+/// fcntl(fd, F_SETPIPE_SZ, size): the pipe's capacity becomes at least `size` bytes (Linux).
+int cs_set_pipe_size(int fd, int size);
 /// gettid(2): the calling thread's id, as /proc/self/task/<tid> names it.
 pid_t cs_gettid(void);
 /// setrlimit(RLIMIT_NPROC, {limit, limit}).

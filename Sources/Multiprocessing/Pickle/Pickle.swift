@@ -13,8 +13,14 @@ public enum Pickle {
     /// `pickle.dumps(value)`.
     public static func dumps<Value: Encodable>(_ value: Value) throws -> [UInt8] {
         var bytes: [UInt8] = []
-        try node(for: value, at: []).write(to: &bytes)
+        try dump(value, appendingTo: &bytes)
         return bytes
+    }
+
+    /// `dumps` written at the end of `bytes`, as `pickle.dump` writes to a file: a message goes
+    /// straight into its frame.
+    static func dump<Value: Encodable>(_ value: Value, appendingTo bytes: inout [UInt8]) throws {
+        try node(for: value, at: []).write(to: &bytes)
     }
 
     /// `pickle.loads(bytes)`: throws `DecodingError` for bytes that are not a pickled `Value`.

@@ -10,51 +10,59 @@ import Glibc
 ///
 /// Each message is a frame, a 4-byte length and the bytes (`Pickle`d for `send`, raw for
 /// `sendBytes`), so messages are never merged or split, however the kernel delivers the bytes.
-/// Both kinds of pipe are a Unix socket pair (`Channel`): Python uses `os.pipe()` for a simplex
-/// pipe, but writing to a pipe nobody reads raises SIGPIPE.
-/// A simplex pair is shut down in the unused direction, so the kernel enforces it too.
+///
+/// The bytes travel through pipe(2)s (`UnixPipe`), each one way. A simplex pipe is one of them:
+/// the reader holds its read end, the writer its write end. A duplex pipe is two, one each way:
+/// each end holds the read end of one and the write end of the other. (Python makes a duplex
+/// pipe from a socket pair; a pipe carries about four times as many small messages a second.)
+///
+/// Making a pipe sets SIGPIPE to SIG_IGN if it has its default action (SIG_DFL). CPython does this
+/// when it starts, for every program: so a send to a peer that has closed its end throws
+/// `.brokenPipe` (Python: BrokenPipeError) instead of the kernel killing the sender.
 public final class Connection: PipeEnd {
-    private var descriptor: CInt
-    private let readable: Bool
-    private let writable: Bool
+    /// The read end of the pipe this end receives from; -1 on a simplex writer and once closed.
+    private var readEnd: CInt
+    /// The write end of the pipe this end sends into; -1 on a simplex reader and once closed.
+    private var writeEnd: CInt
     /// Bytes received but not yet returned as messages.
     private var incoming = FrameBuffer()
 
-    private init(descriptor: CInt, readable: Bool, writable: Bool) {
-        self.descriptor = descriptor
-        self.readable = readable
-        self.writable = writable
+    private init(readEnd: CInt, writeEnd: CInt) {
+        self.readEnd = readEnd
+        self.writeEnd = writeEnd
     }
 
     deinit { close() }
 
     /// `multiprocessing.Pipe(duplex)`: two connected ends; simplex returns `(reader, writer)`.
     public static func pipe(duplex: Bool = true) throws(PipeError) -> (Connection, Connection) {
-        let ends = try Channel.socketPair().mapError { PipeError.system($0) }.get()
+        let forward = try UnixPipe.open().mapError { PipeError.system($0) }.get()
+        let first = Connection(readEnd: forward.readEnd, writeEnd: -1)
+        let second = Connection(readEnd: -1, writeEnd: forward.writeEnd)
         if duplex {
-            return (Connection(descriptor: ends[0], readable: true, writable: true),
-                    Connection(descriptor: ends[1], readable: true, writable: true))
+            // Should this throw, `first` and `second` close the forward pipe as they go.
+            let backward = try UnixPipe.open().mapError { PipeError.system($0) }.get()
+            first.writeEnd = backward.writeEnd
+            second.readEnd = backward.readEnd
         }
-        _ = shutdown(ends[0], Int32(SHUT_WR))
-        _ = shutdown(ends[1], Int32(SHUT_RD))
-        return (Connection(descriptor: ends[0], readable: true, writable: false),
-                Connection(descriptor: ends[1], readable: false, writable: true))
+        return (first, second)
     }
 
     public func send<Message: Encodable>(_ message: Message) throws(PipeError) {
         try checkWritable()
-        let pickled: [UInt8]
+        let frame: [UInt8]?
         do {
-            pickled = try Pickle.dumps(message)
+            // Room for a small message; a larger one grows the frame as it is pickled.
+            frame = try FrameBuffer.frame(expected: 60) { bytes in try Pickle.dump(message, appendingTo: &bytes) }
         } catch {
             throw .notTransferable("\(error)")
         }
-        try sendFrame(pickled)
+        try sendFrame(frame)
     }
 
     public func sendBytes(_ bytes: [UInt8]) throws(PipeError) {
         try checkWritable()
-        try sendFrame(bytes)
+        try sendFrame(FrameBuffer.frame(expected: bytes.count) { frame in frame.append(contentsOf: bytes) })
     }
 
     public func recv<Message: Decodable>(_ type: Message.Type) throws(PipeError) -> Message {
@@ -74,32 +82,37 @@ public final class Connection: PipeEnd {
     public func poll(timeout: Double? = 0) throws(PipeError) -> Bool {
         try checkReadable()
         if incoming.hasFrame { return true }
-        return try Deadline.awaitReadable(descriptor, until: timeout.map { Deadline(after: $0) })
+        return try Deadline.awaitReadable(readEnd, until: timeout.map { Deadline(after: $0) })
             .mapError { PipeError.system($0) }.get()
     }
 
+    /// Closes both descriptors; closing again does nothing.
     public func close() {
-        if descriptor >= 0 { Glibc.close(descriptor) }
-        descriptor = -1
+        if readEnd >= 0 { _ = Glibc.close(readEnd) }
+        if writeEnd >= 0 { _ = Glibc.close(writeEnd) }
+        readEnd = -1
+        writeEnd = -1
     }
 
+    /// Every open end holds at least one descriptor.
+    private var isClosed: Bool { readEnd < 0 && writeEnd < 0 }
+
     private func checkWritable() throws(PipeError) {
-        guard descriptor >= 0 else { throw .closed }
-        guard writable else { throw .readOnly }
+        guard !isClosed else { throw .closed }
+        guard writeEnd >= 0 else { throw .readOnly }
     }
 
     private func checkReadable() throws(PipeError) {
-        guard descriptor >= 0 else { throw .closed }
-        guard readable else { throw .writeOnly }
+        guard !isClosed else { throw .closed }
+        guard readEnd >= 0 else { throw .writeOnly }
     }
 
-    private func sendFrame(_ payload: [UInt8]) throws(PipeError) {
-        guard payload.count <= Int(UInt32.max) else { throw .notTransferable("a message of 4 GiB or more") }
-        var frame: [UInt8] = []
-        frame.reserveCapacity(payload.count + 4)
-        FrameBuffer.append(payload, to: &frame)
-        if let error = Channel.sendAll(descriptor, frame) {
-            throw error == Errno(rawValue: EPIPE) || error == Errno(rawValue: ECONNRESET) ? .brokenPipe : .system(error)
+    /// Writes one frame, in one write(2) unless the kernel takes it in parts; nil is a payload
+    /// too large for a frame.
+    private func sendFrame(_ frame: [UInt8]?) throws(PipeError) {
+        guard let frame else { throw .notTransferable("a message of 4 GiB or more") }
+        if let error = UnixPipe.writeAll(writeEnd, frame) {
+            throw error == Errno(rawValue: EPIPE) ? .brokenPipe : .system(error)
         }
     }
 
@@ -108,10 +121,10 @@ public final class Connection: PipeEnd {
         try checkReadable()
         while true {
             if let frame = incoming.next() { return frame }
-            switch incoming.fill(from: descriptor) {
+            switch incoming.fill(from: readEnd) {
             case .success(0): throw .endOfFile
             case .success: continue
-            case .failure(let error): throw error == Errno(rawValue: ECONNRESET) ? .endOfFile : .system(error)
+            case .failure(let error): throw .system(error)
             }
         }
     }
