@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "Processes", targets: ["Processes"]),
         // The reference implementation of the multiprocessing chapter: Process and Pool.
         .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
+        // The reference implementation of the threads chapter: Thread, Event, Lock, RLock.
+        .library(name: "Threading", targets: ["Threading"]),
         .executable(name: "conformance", targets: ["conformance"]),
         .executable(name: "grade", targets: ["grade"]),
     ],
@@ -31,25 +33,26 @@ let package = Package(
         .target(name: "Conformance", dependencies: ["Syscalls", "CSystem"]),
         .target(name: "Processes", dependencies: ["Conformance"]),
         .target(name: "Multiprocessing", dependencies: ["Conformance", "Processes", "CSystem"]),
+        .target(name: "Threading", dependencies: ["Conformance", "CSystem"]),
         .target(name: "Grading", dependencies: ["Conformance", "CSystem"]),
         .target(name: "ConformanceTesting", dependencies: ["Grading"]),
-        .executableTarget(name: "reference-runner", dependencies: ["Conformance", "Processes", "Multiprocessing"]),
+        .executableTarget(name: "reference-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading"]),
         .executableTarget(name: "conformance", dependencies: ["Grading"]),
         .executableTarget(name: "grade", dependencies: ["Grading"]),
         // `make bench`: the reference measured beside its peers (Benchmarks/*.py, C).
-        .executableTarget(name: "bench", dependencies: ["Multiprocessing", "Grading"], path: "Benchmarks/bench"),
+        .executableTarget(name: "bench", dependencies: ["Multiprocessing", "Threading", "Grading"], path: "Benchmarks/bench"),
         // Known-wrong implementations, one or more per rule; each must be rejected by its rules.
-        .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes", "Multiprocessing"],
+        .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading"],
                           path: "Fixtures/Mutants"),
     ] + samples.map {
         // Sample submissions the grader's tests grade, with the scores they must get.
-        .executableTarget(name: "sample-\($0)", dependencies: ["Conformance", "Processes", "Multiprocessing"], path: "Fixtures/Submissions/\($0)")
+        .executableTarget(name: "sample-\($0)", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading"], path: "Fixtures/Submissions/\($0)")
     } + helpers.map {
         // Small C programs standing in for runners that exit, crash or hang.
         .executableTarget(name: $0, path: "Fixtures/Helpers/\($0)")
     } + [
         .testTarget(name: "ConformanceTests", dependencies: [
-            "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing",
+            "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing", "Threading",
             "reference-runner", "mutant-runner", "conformance", "grade",
         ] + samples.map { .target(name: "sample-\($0)") } + helpers.map { .target(name: $0) }),
     ]

@@ -63,6 +63,10 @@ let rows = [
         project: { try QueueBenchmarks.smallMessages(count: 1_000_000) },
         peers: [cpython("CPython multiprocessing.Queue", "mpqueue.py", ["small", "200000"]),
                 c("pipe", ["small", "1000000"])]),
+    Row(name: "lock: uncontended acquire and release", unit: "pairs/s",
+        project: { try LockBenchmarks.uncontended(count: 50_000_000) },
+        peers: [cpython("CPython threading.Lock", "lock.py", ["5000000"]),
+                c("lock", ["50000000"])]),
 ]
 
 /// A peer's figure, or why there is none.

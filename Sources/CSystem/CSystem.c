@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "CSystem.h"
 
+#include <linux/futex.h>
 #include <signal.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -49,4 +50,12 @@ const char *cs_signal_abbreviation(int number) { return sigabbrev_np(number); }
 
 int cs_sem_clockwait(sem_t *semaphore, clockid_t clock, const struct timespec *deadline) {
     return sem_clockwait(semaphore, clock, deadline);
+}
+
+int cs_futex_wait(uint32_t *address, uint32_t expected, const struct timespec *timeout) {
+    return (int)syscall(SYS_futex, address, FUTEX_WAIT_PRIVATE, expected, timeout, NULL, 0);
+}
+
+int cs_futex_wake(uint32_t *address, int count) {
+    return (int)syscall(SYS_futex, address, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0);
 }

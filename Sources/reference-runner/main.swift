@@ -3,6 +3,7 @@
 import Conformance
 import Multiprocessing
 import Processes
+import Threading
 
 RuleRunner.main([
     ForkSpec(Fork()),
@@ -16,4 +17,7 @@ RuleRunner.main([
     QueueSpec(QueueFactory()),
     SharedMemorySpec(SharedMemoryFactory()),
     SemaphoreSpec(SemaphoreFactory()),
+    ThreadSpec(ThreadFactory()),
+    EventSpec(EventFactory()),
+    LockSpec(LockFactory()),
 ])

@@ -4,6 +4,7 @@ import Grading
 import Multiprocessing
 import Processes
 import Testing
+import Threading
 
 /// The catalog is the one source of truth: every rule has exactly one Swift check, every check and
 /// every cmocka witness names a catalogued rule, and RULES.md is what the catalog generates.
@@ -13,6 +14,7 @@ import Testing
         ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
         ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()), PipeSpec(PipeFactory()),
         QueueSpec(QueueFactory()), SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
+        ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
     ]
 
     /// Verify that ids are unique and well formed, and that each rule names its concept and a section of its chapter.

@@ -15,4 +15,7 @@ RuleRunner.main([
     QueueSpec(StudentQueues()),
     SharedMemorySpec(StudentSharedMemory()),
     SemaphoreSpec(StudentSemaphores()),
+    ThreadSpec(StudentThreads()),
+    EventSpec(StudentEvents()),
+    LockSpec(StudentLocks()),
 ])

@@ -2,8 +2,10 @@
 import Conformance
 import Multiprocessing
 import Processes
+import Threading
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
-                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory())])
+                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
+                 ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory())])

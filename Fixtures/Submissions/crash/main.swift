@@ -5,6 +5,7 @@ import Conformance
 import Glibc
 import Multiprocessing
 import Processes
+import Threading
 
 struct TrappingWait: WaitAPI {
     func wait() throws(Errno) -> ChildStatus { try Wait().wait() }
@@ -32,4 +33,5 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(TrappingWait()), O
                  ZombieSpec(AbortingZombies()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
-                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory())])
+                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
+                 ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory())])

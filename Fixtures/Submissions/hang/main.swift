@@ -3,6 +3,7 @@
 import Conformance
 import Multiprocessing
 import Processes
+import Threading
 
 struct SpinningExit: ExitAPI {
     func exitImmediately(_ status: CInt) -> Never { Exit().exitImmediately(status) }
@@ -15,4 +16,5 @@ struct SpinningExit: ExitAPI {
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
-                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory())])
+                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
+                 ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory())])

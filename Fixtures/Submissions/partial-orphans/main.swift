@@ -3,6 +3,7 @@
 import Conformance
 import Multiprocessing
 import Processes
+import Threading
 
 final class FlagOnly: OrphanAPI {
     private var enabled = false
@@ -14,4 +15,5 @@ final class FlagOnly: OrphanAPI {
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(FlagOnly()), ZombieSpec(Zombies()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
-                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory())])
+                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
+                 ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory())])

@@ -11,6 +11,7 @@ import Foundation
 import Glibc
 import Multiprocessing
 import Processes
+import Threading
 
 /// Starts a process that escapes the process group and never ends on its own.
 func startRunaway() {
@@ -66,4 +67,5 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpe
                  ZombieSpec(MessyZombies()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
-                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory())])
+                 SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
+                 ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory())])

@@ -112,6 +112,28 @@ static inline void cs_cpu_relax(void) {
 #endif
 }
 
+// MARK: Atomics and futexes, for the locks of the threads chapter (Threading/).
+/// Reads `*address`; writes by other threads before their release are visible.
+static inline uint32_t cs_atomic_load_u32(const uint32_t *address) { return __atomic_load_n(address, __ATOMIC_ACQUIRE); }
+static inline void cs_atomic_store_u32(uint32_t *address, uint32_t value) { __atomic_store_n(address, value, __ATOMIC_RELEASE); }
+/// If `*address` is `expected`, makes it `desired`; returns the value it held either way.
+static inline uint32_t cs_atomic_compare_exchange_u32(uint32_t *address, uint32_t expected, uint32_t desired) {
+    __atomic_compare_exchange_n(address, &expected, desired, 0, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    return expected;
+}
+/// Makes `*address` `value`; returns the value it held.
+static inline uint32_t cs_atomic_exchange_u32(uint32_t *address, uint32_t value) {
+    return __atomic_exchange_n(address, value, __ATOMIC_ACQ_REL);
+}
+static inline uint64_t cs_atomic_load_u64(const uint64_t *address) { return __atomic_load_n(address, __ATOMIC_ACQUIRE); }
+static inline void cs_atomic_store_u64(uint64_t *address, uint64_t value) { __atomic_store_n(address, value, __ATOMIC_RELEASE); }
+/// futex(2) FUTEX_WAIT_PRIVATE: sleeps while `*address` is `expected`, at most `timeout` (NULL: no
+/// limit). Returns 0 when woken (or spuriously), -1 with errno EAGAIN (the value differed),
+/// ETIMEDOUT or EINTR.
+int cs_futex_wait(uint32_t *address, uint32_t expected, const struct timespec *timeout);
+/// futex(2) FUTEX_WAKE_PRIVATE: wakes up to `count` threads sleeping on `address`.
+int cs_futex_wake(uint32_t *address, int count);
+
 /// sem_clockwait(3) (glibc 2.30, _GNU_SOURCE): sem_timedwait on a clock of our choice.
 int cs_sem_clockwait(sem_t *semaphore, clockid_t clock, const struct timespec *deadline);
 

@@ -180,7 +180,7 @@ public struct SharedMemorySpec<Implementation: SharedMemoryAPI>: Spec {
         let first = try Children.fork {
             hasRead.closeReadEnd()
             go.closeWriteEnd()
-            let done = try? maybeLocked {
+            let done: Void? = try? maybeLocked {
                 try increment {
                     hasRead.write(1)
                     _ = try? go.readInt32("")

@@ -41,6 +41,18 @@ final class CheckThread: @unchecked Sendable {
         }
     }
 
+    /// Waits until the thread sleeps (state S), whatever it sleeps in, or has returned from
+    /// `body`; returns true in the first case. The body announces what it is about to block in
+    /// before calling it, and the check waits for the announcement first.
+    func awaitAsleep(_ description: String) -> Bool {
+        step(description)
+        while true {
+            if finished.isReadable() { return false }
+            if ProcFS.threadState(tid) == "S" { return true }
+            usleep(1000)
+        }
+    }
+
     /// Sends `signal` to the thread.
     func send(_ signal: Signal) { pthread_kill(thread, signal.rawValue) }
 

@@ -67,6 +67,23 @@ final class Pipe {
         return value
     }
 
+    /// Reads exactly `count` bytes and returns them as text; throws `ifMissing` at end of file.
+    func readText(_ count: Int, _ ifMissing: @autoclosure () -> String) throws -> String {
+        var bytes = [UInt8](repeating: 0, count: count)
+        var got = 0
+        while got < count {
+            let read = bytes.withUnsafeMutableBytes { buffer in
+                valueOrErrno { Glibc.read(readEnd, buffer.baseAddress! + got, count - got) }
+            }
+            switch read {
+            case .success(0): throw CheckFailure(ifMissing())
+            case .success(let n): got += n
+            case .failure(let error): throw CheckFailure.setup("read", error)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     /// Reads until end of file and returns the bytes as text.
     func readToEnd() throws -> String {
         var bytes: [UInt8] = []

@@ -13,8 +13,13 @@ enum ProcFS {
     }
 
     /// The stat line of `pid`, or nil when there is no such process.
-    static func stat(_ pid: pid_t) -> Stat? {
-        guard let line = read("/proc/\(pid)/stat") else { return nil }
+    static func stat(_ pid: pid_t) -> Stat? { stat(atPath: "/proc/\(pid)/stat") }
+
+    /// The state letter of one thread of this process (`/proc/self/task/<tid>/stat`).
+    static func threadState(_ tid: pid_t) -> Character? { stat(atPath: "/proc/self/task/\(tid)/stat")?.state }
+
+    private static func stat(atPath path: String) -> Stat? {
+        guard let line = read(path) else { return nil }
         // "pid (name) S ppid ...": the name ends at the LAST ')', as proc(5) warns.
         guard let open = line.firstIndex(of: "("), let close = line.lastIndex(of: ")") else { return nil }
         let fields = line[line.index(after: close)...].split(separator: " ")
@@ -34,6 +39,17 @@ enum ProcFS {
 
     private static func syscallNumber(_ line: String?) -> Int? {
         line?.split(separator: " ").first.flatMap { Int($0) }
+    }
+
+    /// How many threads this process has (`/proc/self/task` entries).
+    static func taskCount() -> Int {
+        guard let directory = opendir("/proc/self/task") else { return 0 }
+        defer { closedir(directory) }
+        var count = 0
+        while let entry = readdir(directory) {
+            if entry.pointee.d_name.0 != UInt8(ascii: ".") { count += 1 }
+        }
+        return count
     }
 
     /// The descriptors open in this process, without the one used to list them.
