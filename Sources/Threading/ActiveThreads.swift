@@ -16,6 +16,11 @@ enum ActiveThreads {
         lock.withLock { threads[pthread_self()] }
     }
 
+    /// The name of the running `Thread` whose kernel id is `tid`.
+    static func name(ofKernelID tid: pid_t) -> String? {
+        lock.withLock { threads.values.first { $0.nativeID == tid }?.name }
+    }
+
     static func enter(_ thread: Thread) {
         lock.withLock {
             threads[pthread_self()] = thread

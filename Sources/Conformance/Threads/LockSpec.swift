@@ -162,24 +162,25 @@ public struct LockSpec<Implementation: LockAPI>: Spec {
     /// A counter the check's threads share, changed only under the lock.
     private final class Counter: @unchecked Sendable { var value = 0 }
 
-    /// LOCK-7: 4 threads each add 1 to a counter 20000 times under the lock: read, yield the CPU,
-    /// write back. Without mutual exclusion, a yield between the read and the write loses updates.
+    /// LOCK-7: 4 threads each add 1 to a counter 5000 times under the lock: read, now and then
+    /// yield the CPU, write back. Without mutual exclusion, another thread running in between
+    /// loses updates. (Few yields: each one inside the lock makes the others sleep and wake.)
     func incrementsUnderTheLockAddUp() throws {
         let lock = implementation.lock()
         let counter = Counter()
-        step("4 threads × 20000 increments inside withLock")
+        step("4 threads × 5000 increments inside withLock")
         let threads = try (0..<4).map { _ in
             try CheckThread {
-                for n in 0..<20000 {
+                for n in 0..<5000 {
                     lock.withLock {
                         let read = counter.value
-                        if n % 16 == 0 { sched_yield() }
+                        if n % 256 == 0 { sched_yield() }
                         counter.value = read + 1
                     }
                 }
             }
         }
         for thread in threads { thread.join() }
-        try expectEqual(counter.value, 80000, "the counter after 4 × 20000 increments under the lock")
+        try expectEqual(counter.value, 20000, "the counter after 4 × 5000 increments under the lock")
     }
 }

@@ -1,10 +1,10 @@
 extension Chapter {
-    /// 线程编程(Thread) and 同步互斥: threads, events and locks. Deadlock and the GIL follow.
+    /// 线程编程(Thread), 同步互斥 and 死锁及其处理: threads, events, locks and deadlock.
     public static let threads = Chapter(
         id: "threads",
-        title: "Threads: Thread, Event, Lock",
-        sections: ["线程编程(Thread)", "同步互斥", "进程线程的区别联系"],
-        concepts: [threadConcept, eventConcept, lockConcept])
+        title: "Threads: Thread, Event, Lock, deadlock",
+        sections: ["线程编程(Thread)", "同步互斥", "死锁及其处理", "进程线程的区别联系"],
+        concepts: [threadConcept, eventConcept, lockConcept, deadlockConcept])
 
     private static let threadConcept: Concept.Draft =
     .concept("thread", api: "ThreadAPI",
@@ -109,7 +109,51 @@ extension Chapter {
         .rule("LOCK-7", "同步互斥", c: false,
               """
               Mutual exclusion, shown by the outcome: 4 threads each adding 1 to a shared counter \
-              20000 times under the lock leave exactly 80000.
+              5000 times under the lock leave exactly 20000.
+              """),
+    ])
+
+    private static let deadlockConcept: Concept.Draft =
+    .concept("deadlock", api: "DeadlockAPI",
+             mirrors: "day3/dead_lock.py (two locks in opposite orders); no Python API detects deadlock", rules: [
+        .rule("DEADLOCK-1", "死锁及其处理", c: false,
+              """
+              Two threads that each hold one of two locks and then ask for the other both sleep \
+              for ever: still alive after a join with a timeout, until a lock is released from \
+              outside.
+              """),
+        .rule("DEADLOCK-2", "死锁及其处理", c: false,
+              """
+              The detector reports the cycle of the wait-for graph, naming each thread with the \
+              lock it holds and the lock it waits for; a thread merely waiting for a held lock is \
+              no cycle.
+              """),
+        .rule("DEADLOCK-3", "死锁及其处理", c: false,
+              """
+              The lock-order validator (as lockdep) reports two locks taken in both orders, A then \
+              B by one thread and later B then A by another, with both threads, though neither \
+              run deadlocked.
+              """),
+        .rule("DEADLOCK-4", "死锁及其处理", c: false,
+              """
+              Breaking 环路等待 (circular wait): taking both locks in one global order lets the \
+              two-lock scenario finish, each body holding both locks to itself.
+              """),
+        .rule("DEADLOCK-5", "死锁及其处理", c: false,
+              """
+              Breaking 请求和保持 (hold and wait): taking the second lock only when it is free, \
+              else releasing the first and backing off, lets the scenario finish likewise.
+              """),
+        .rule("DEADLOCK-6", "死锁及其处理", c: false,
+              """
+              Breaking 不剥夺 (no preemption): waiting for the second lock at most a timeout, then \
+              giving up the first and trying again, lets the scenario finish likewise.
+              """),
+        .rule("DEADLOCK-7", "死锁及其处理", c: false,
+              """
+              Breaking 互斥 (mutual exclusion) by spooling: one thread owns both resources and runs \
+              the others' work, so no thread holds a lock while it waits; the scenario finishes \
+              likewise.
               """),
     ])
 }
