@@ -20,7 +20,7 @@ let package = Package(
         .library(name: "Processes", targets: ["Processes"]),
         // The reference implementation of the multiprocessing chapter: Process and Pool.
         .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
-        // The reference implementation of the threads chapter: Thread, Event, Lock, RLock.
+        // The reference implementation of the threads chapter: Thread, Event, Lock, RLock, the GIL model.
         .library(name: "Threading", targets: ["Threading"]),
         .executable(name: "conformance", targets: ["conformance"]),
         .executable(name: "grade", targets: ["grade"]),

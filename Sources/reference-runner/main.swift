@@ -20,4 +20,5 @@ RuleRunner.main([
     ThreadSpec(ThreadFactory()),
     EventSpec(EventFactory()),
     LockSpec(LockFactory()),
+    GILSpec(GILFactory()),
 ])

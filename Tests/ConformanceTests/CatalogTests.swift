@@ -14,7 +14,7 @@ import Threading
         ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
         ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()), PipeSpec(PipeFactory()),
         QueueSpec(QueueFactory()), SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
-        ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
+        ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()), GILSpec(GILFactory()),
     ]
 
     /// Verify that ids are unique and well formed, and that each rule names its concept and a section of its chapter.

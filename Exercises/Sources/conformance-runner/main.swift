@@ -18,4 +18,5 @@ RuleRunner.main([
     ThreadSpec(StudentThreads()),
     EventSpec(StudentEvents()),
     LockSpec(StudentLocks()),
+    GILSpec(StudentGIL()),
 ])

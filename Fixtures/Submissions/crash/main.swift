@@ -34,4 +34,5 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(TrappingWait()), O
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
-                 ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory())])
+                 ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
+                 GILSpec(GILFactory())])

@@ -17,4 +17,5 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), O
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
-                 ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory())])
+                 ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
+                 GILSpec(GILFactory())])
