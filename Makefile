@@ -8,7 +8,7 @@ SUBMISSION ?= Exercises
 # A selection of rules for conformance and grade: chapters, concepts, ids, or prefixes like WAIT-*.
 RULES      ?=
 
-.PHONY: test conformance ctest ctests grade rules bench build cmocka clean
+.PHONY: test conformance ctest ctests grade rules bench gil-demo build cmocka clean
 
 ## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev when root).
 test: ctest build
@@ -39,6 +39,11 @@ bench:
 	  $(CC) -O2 -o .build/peers/$$(basename $$peer .c) $$peer || echo "cannot build the C peer $$peer"; \
 	done
 	.build/release/bench $(ROWS)
+
+## gil-demo: the GIL model measured: CPU-bound and IO-bound work on 1 thread, N threads and N processes.
+gil-demo:
+	$(SWIFT) build -c release --product gil-demo
+	.build/release/gil-demo
 
 ## rules: regenerate RULES.md from the catalog.
 rules: build

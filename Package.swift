@@ -20,10 +20,12 @@ let package = Package(
         .library(name: "Processes", targets: ["Processes"]),
         // The reference implementation of the multiprocessing chapter: Process and Pool.
         .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
-        // The reference implementation of the threads chapter: Thread, Event, Lock, RLock.
+        // The reference implementation of the threads chapter: Thread, Event, Lock, RLock, the GIL model.
         .library(name: "Threading", targets: ["Threading"]),
         .executable(name: "conformance", targets: ["conformance"]),
         .executable(name: "grade", targets: ["grade"]),
+        // `make gil-demo`: CPU-bound and IO-bound work on threads and processes, with and without the GIL model.
+        .executable(name: "gil-demo", targets: ["gil-demo"]),
     ],
     // No dependencies: a student's package depends on this one, and must build offline without
     // resolving anything into its own folder.
@@ -41,6 +43,7 @@ let package = Package(
         .executableTarget(name: "grade", dependencies: ["Grading"]),
         // `make bench`: the reference measured beside its peers (Benchmarks/*.py, C).
         .executableTarget(name: "bench", dependencies: ["Multiprocessing", "Threading", "Grading"], path: "Benchmarks/bench"),
+        .executableTarget(name: "gil-demo", dependencies: ["Conformance", "Threading", "Multiprocessing"], path: "Demos/gil-demo"),
         // Known-wrong implementations, one or more per rule; each must be rejected by its rules.
         .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading"],
                           path: "Fixtures/Mutants"),

@@ -21,4 +21,5 @@ RuleRunner.main([
     EventSpec(EventFactory()),
     LockSpec(LockFactory()),
     DeadlockSpec(DeadlockFactory()),
+    GILSpec(GILFactory()),
 ])

@@ -19,4 +19,5 @@ RuleRunner.main([
     EventSpec(StudentEvents()),
     LockSpec(StudentLocks()),
     DeadlockSpec(StudentDeadlocks()),
+    GILSpec(StudentGIL()),
 ])

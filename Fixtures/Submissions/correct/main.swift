@@ -9,4 +9,4 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpe
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
-                 DeadlockSpec(DeadlockFactory())])
+                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory())])

@@ -35,4 +35,4 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(TrappingWait()), O
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
-                 DeadlockSpec(DeadlockFactory())])
+                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory())])

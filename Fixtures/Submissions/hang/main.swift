@@ -18,4 +18,4 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), O
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
-                 DeadlockSpec(DeadlockFactory())])
+                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory())])

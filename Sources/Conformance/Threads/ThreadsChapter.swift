@@ -1,10 +1,11 @@
 extension Chapter {
-    /// 线程编程(Thread), 同步互斥 and 死锁及其处理: threads, events, locks and deadlock.
+    /// 线程编程(Thread), 同步互斥, 死锁及其处理 and python线程GIL: threads, events, locks, deadlock and a
+    /// model of the GIL.
     public static let threads = Chapter(
         id: "threads",
-        title: "Threads: Thread, Event, Lock, deadlock",
-        sections: ["线程编程(Thread)", "同步互斥", "死锁及其处理", "进程线程的区别联系"],
-        concepts: [threadConcept, eventConcept, lockConcept, deadlockConcept])
+        title: "Threads: Thread, Event, Lock, deadlock, the GIL",
+        sections: ["线程编程(Thread)", "同步互斥", "死锁及其处理", "python线程GIL", "进程线程的区别联系"],
+        concepts: [threadConcept, eventConcept, lockConcept, deadlockConcept, gilConcept])
 
     private static let threadConcept: Concept.Draft =
     .concept("thread", api: "ThreadAPI",
@@ -154,6 +155,36 @@ extension Chapter {
               Breaking 互斥 (mutual exclusion) by spooling: one thread owns both resources and runs \
               the others' work, so no thread holds a lock while it waits; the scenario finishes \
               likewise.
+              """),
+    ])
+
+    private static let gilConcept: Concept.Draft =
+    .concept("gil", api: "GILAPI",
+             mirrors: "the GIL: sys.setswitchinterval, the eval loop's drop request, Py_BEGIN_ALLOW_THREADS around blocking calls",
+             rules: [
+        .rule("GIL-1", "python线程GIL", c: false,
+              """
+              Interpreted work runs on one thread at a time: of 4 threads running CPU-bound \
+              interpreted sections that hand the GIL over at checkpoints, never two are seen running \
+              between checkpoints at once (the observed concurrency is exactly 1).
+              """),
+        .rule("GIL-2", "python线程GIL", c: false,
+              """
+              A blocking call releases the GIL: 4 threads each inside blocking { } meet at a barrier \
+              of 4, so all are in their calls at once; after its call each thread holds the GIL \
+              again, and their interpreted work is again one thread at a time.
+              """),
+        .rule("GIL-3", "python线程GIL", c: false,
+              """
+              The GIL is handed over: a thread holding it and ticking through checkpoints gives it to \
+              a thread that asks, then takes it back (no starvation): a thread looping in checkpoints \
+              until a flag is set lets another thread enter interpreted { } and set it.
+              """),
+        .rule("GIL-4", "python线程GIL", c: false,
+              """
+              A thread waits a whole switch interval (sys.getswitchinterval(), 5 ms by default) \
+              before it asks the holder to drop the GIL: entering interpreted { } while another \
+              thread holds it and ticks takes at least the interval.
               """),
     ])
 }
