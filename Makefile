@@ -5,14 +5,22 @@ CFLAGS     ?= -std=c11 -Wall -Wextra -Werror -O1
 CTEST_DIR  := .build/ctests
 CTESTS     := $(patsubst CTests/%.c,$(CTEST_DIR)/%,$(wildcard CTests/*.c))
 SUBMISSION ?= Exercises
-# A selection of rules for conformance and grade: chapters, concepts, ids, or prefixes like WAIT-*.
+# A selection of rules for conformance, grade and tsan: chapters, concepts, ids, or prefixes like WAIT-*.
 RULES      ?=
 
-.PHONY: test conformance ctest ctests grade rules bench gil-demo build cmocka clean
+.PHONY: test tsan conformance ctest ctests grade rules bench gil-demo build cmocka clean
 
 ## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev when root).
 test: ctest build
 	$(SWIFT) test
+
+## tsan: the threads chapter's reference checks under ThreadSanitizer (RULES= selects others). Every
+## target is built with -sanitize=thread into .build/tsan, the reference-runner whose check processes
+## run the checks included; a race report ends the check process (halt_on_error), so its rule fails
+## with the report as its output.
+tsan:
+	SPEC_RULES="$(or $(RULES),threads)" TSAN_OPTIONS="halt_on_error=1 $(TSAN_OPTIONS)" \
+	  $(SWIFT) test --sanitize=thread --scratch-path .build/tsan --filter referencePasses
 
 ## conformance: every rule against the reference implementation and the C witnesses on this kernel.
 conformance: $(CTESTS) build

@@ -43,6 +43,7 @@ int cs_sys_wait4(void) { return SYS_wait4; }
 int cs_sys_waitid(void) { return SYS_waitid; }
 int cs_sys_exit(void) { return SYS_exit; }
 int cs_sys_exit_group(void) { return SYS_exit_group; }
+int cs_sys_read(void) { return SYS_read; }
 
 const char *cs_errno_name(int number) { return strerrorname_np(number); }
 

@@ -55,6 +55,7 @@ int cs_sys_wait4(void);
 int cs_sys_waitid(void);
 int cs_sys_exit(void);
 int cs_sys_exit_group(void);
+int cs_sys_read(void);
 
 // MARK: The standard streams, which Swift 6 refuses as shared mutable globals.
 #include <stdio.h>

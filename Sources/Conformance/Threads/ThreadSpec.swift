@@ -196,17 +196,29 @@ public struct ThreadSpec<Implementation: ThreadAPI>: Spec {
         try expectEqual(box.value, 6, "the value the main thread reads after the thread wrote 6")
     }
 
-    /// THREAD-8: a thread waits; the check forks; the child counts its threads and, once told,
-    /// reads the value; meanwhile the thread writes 2 and ends. The child has 1 thread and reads
-    /// the old 1; the parent reads 2.
+    /// THREAD-8: a thread waits in read(2); the check forks; the child counts its threads and,
+    /// once told, reads the value; meanwhile the thread writes 2 and ends. The child has 1 thread
+    /// and reads the old 1; the parent reads 2.
     func forkCopiesOnlyTheCallingThread() throws {
         let box = Box()
-        let go = try Pipe(), look = try Pipe(), report = try Pipe()
+        let started = try Pipe(), go = try Pipe(), look = try Pipe(), report = try Pipe()
         let worker = thread {
+            started.write(Int32(cs_gettid()))
             _ = try? go.readInt32("")
             box.value = 2
         }
         try worker.start()
+        let tid = try started.readInt32("the thread did not start")
+        // Fork only once the thread sleeps in read(2): at a fork while it is inside the Swift
+        // runtime (making a type's metadata, under the runtime's lock), the child would inherit
+        // the lock held by a thread it does not have, and wait for it for ever.
+        step("waiting for the thread to block in read(2)")
+        while ProcFS.currentSyscall(ofThread: tid) != Int(cs_sys_read()) {
+            guard ProcFS.threadState(tid) != nil else {
+                throw CheckFailure("the thread's target ran on kernel thread \(tid), which is no thread of this process")
+            }
+            usleep(1000)
+        }
         let child = try Children.fork {
             _ = try? look.readInt32("")
             let tasks = ProcFS.taskCount()
