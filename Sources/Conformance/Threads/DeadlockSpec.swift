@@ -27,12 +27,13 @@ public struct DeadlockSpec<Implementation: DeadlockAPI>: Spec {
     /// DEADLOCK-1 and -2. Returns the locks and the threads, in that order.
     private func deadlocked() throws -> (Implementation.Lock, Implementation.Lock, CheckThread, CheckThread) {
         let a = implementation.lock(named: "A"), b = implementation.lock(named: "B")
-        let holding = try Pipe(), proceed = try Pipe()
+        let holding = try Pipe(), proceed = try Pipe(), asking = try Pipe()
         func twoLocks(_ first: Implementation.Lock, _ second: Implementation.Lock) throws -> CheckThread {
             try CheckThread {
                 _ = try? first.acquire(blocking: true, timeout: nil)
                 holding.write(1)
                 _ = try? proceed.readInt32("")
+                asking.write(1)
                 _ = try? second.acquire(blocking: true, timeout: nil)
                 try? second.release()
                 try? first.release()
@@ -41,6 +42,8 @@ public struct DeadlockSpec<Implementation: DeadlockAPI>: Spec {
         let one = try twoLocks(a, b), two = try twoLocks(b, a)
         for _ in 0..<2 { _ = try holding.readInt32("a thread ended before taking its first lock") }
         proceed.write([1, 1])
+        // Only once both have left read(2) does "asleep" mean asleep in acquire.
+        for _ in 0..<2 { _ = try asking.readInt32("a thread ended before asking for its second lock") }
         for thread in [one, two] {
             try expectTrue(thread.awaitAsleep("waiting for both threads to sleep on the other's lock"),
                            "a thread finished: acquire of a lock the other thread holds returned")
@@ -83,7 +86,17 @@ public struct DeadlockSpec<Implementation: DeadlockAPI>: Spec {
         waiter.join()
 
         let (a, _, one, two) = try deadlocked()
-        let cycle = implementation.deadlock()
+        // A thread may be seen asleep a moment before its wait is on record (on a lock of the
+        // detector's own, say): look until a cycle shows, or both have slept through 1000 looks.
+        step("asking deadlock() until it reports the cycle")
+        var cycle = implementation.deadlock()
+        var looksAsleep = 0
+        while cycle == nil && looksAsleep < 1000 {
+            usleep(1000)
+            let asleep = [one, two].allSatisfy { ProcFS.threadState($0.tid) == "S" }
+            looksAsleep = asleep ? looksAsleep + 1 : 0
+            cycle = implementation.deadlock()
+        }
         try breakDeadlock(a, [one, two])
         guard let cycle else { throw CheckFailure("deadlock() found no cycle while two threads waited for each other") }
         let edges = Set(cycle.map { "\($0.thread): holds \($0.holds), waits for \($0.waitsFor)" })
