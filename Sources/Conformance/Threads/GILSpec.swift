@@ -28,20 +28,20 @@ public struct GILSpec<Implementation: GILAPI>: Spec {
         occupancy.run { sched_yield() }
     }
 
-    /// GIL-1: 4 threads start together from a barrier; each runs 4 interpreted sections of 1000
+    /// GIL-1: 4 threads start together from a barrier; each runs 2 interpreted sections of 200
     /// ticks, with checkpoint() after each tick, so the GIL changes hands at the ends of sections
-    /// and at checkpoints. At most 1 thread was ever counted inside a tick, and all 16000 ran.
+    /// and at checkpoints. At most 1 thread was ever counted inside a tick, and all 1600 ran.
     func interpretedWorkRunsOneThreadAtATime() throws {
         let interpreter = implementation.interpreter(switchInterval: Self.shortInterval)
         let occupancy = Occupancy()
         let start = try Barrier(4)
-        step("4 threads × 4 interpreted sections × 1000 ticks, switch interval 0.5 ms")
+        step("4 threads × 2 interpreted sections × 200 ticks, switch interval 0.5 ms")
         let threads = try (0..<4).map { _ in
             try CheckThread {
                 start.wait()
-                for _ in 0..<4 {
+                for _ in 0..<2 {
                     interpreter.interpreted {
-                        for _ in 0..<1000 {
+                        for _ in 0..<200 {
                             Self.tick(occupancy)
                             interpreter.checkpoint()
                         }
@@ -50,13 +50,13 @@ public struct GILSpec<Implementation: GILAPI>: Spec {
             }
         }
         for thread in threads { thread.join() }
-        try expectEqual(occupancy.finished, 16000, "the ticks run by 4 threads × 4 sections × 1000")
+        try expectEqual(occupancy.finished, 1600, "the ticks run by 4 threads × 2 sections × 200")
         try expectEqual(occupancy.maximum, 1, "the most threads seen running interpreted work at once")
     }
 
     /// GIL-2: 4 threads each enter an interpreted section and wait inside blocking { } at the
     /// check's barrier of 4, which opens only when all 4 are in their calls at once (else the check
-    /// times out); then each runs 1000 counted ticks with checkpoints: at most 1 at once.
+    /// times out); then each runs 200 counted ticks with checkpoints: at most 1 at once.
     func blockingCallsReleaseTheGIL() throws {
         let interpreter = implementation.interpreter(switchInterval: Self.shortInterval)
         let occupancy = Occupancy()
@@ -66,7 +66,7 @@ public struct GILSpec<Implementation: GILAPI>: Spec {
             try CheckThread {
                 interpreter.interpreted {
                     interpreter.blocking { meeting.wait() }
-                    for _ in 0..<1000 {
+                    for _ in 0..<200 {
                         Self.tick(occupancy)
                         interpreter.checkpoint()
                     }
@@ -74,7 +74,7 @@ public struct GILSpec<Implementation: GILAPI>: Spec {
             }
         }
         for thread in threads { thread.join() }
-        try expectEqual(occupancy.finished, 4000, "the ticks run after the blocking calls")
+        try expectEqual(occupancy.finished, 800, "the ticks run after the blocking calls")
         try expectEqual(occupancy.maximum, 1, "the most threads seen running interpreted work at once after their blocking calls")
     }
 
