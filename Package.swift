@@ -22,6 +22,9 @@ let package = Package(
         .library(name: "Multiprocessing", targets: ["Multiprocessing"]),
         // The reference implementation of the threads chapter: Thread, Event, Lock, RLock, the GIL model.
         .library(name: "Threading", targets: ["Threading"]),
+        // The reference implementation of the IO chapter: sockets in Python's three modes, and a
+        // selector over select, poll and epoll.
+        .library(name: "Networking", targets: ["Networking"]),
         .executable(name: "conformance", targets: ["conformance"]),
         .executable(name: "grade", targets: ["grade"]),
         // `make gil-demo`: CPU-bound and IO-bound work on threads and processes, with and without the GIL model.
@@ -36,26 +39,27 @@ let package = Package(
         .target(name: "Processes", dependencies: ["Conformance"]),
         .target(name: "Multiprocessing", dependencies: ["Conformance", "Processes", "CSystem"]),
         .target(name: "Threading", dependencies: ["Conformance", "CSystem"]),
+        .target(name: "Networking", dependencies: ["Conformance", "CSystem"]),
         .target(name: "Grading", dependencies: ["Conformance", "CSystem"]),
         .target(name: "ConformanceTesting", dependencies: ["Grading"]),
-        .executableTarget(name: "reference-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading"]),
+        .executableTarget(name: "reference-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking"]),
         .executableTarget(name: "conformance", dependencies: ["Grading"]),
         .executableTarget(name: "grade", dependencies: ["Grading"]),
         // `make bench`: the reference measured beside its peers (Benchmarks/*.py, C).
         .executableTarget(name: "bench", dependencies: ["Multiprocessing", "Threading", "Grading"], path: "Benchmarks/bench"),
         .executableTarget(name: "gil-demo", dependencies: ["Conformance", "Threading", "Multiprocessing"], path: "Demos/gil-demo"),
         // Known-wrong implementations, one or more per rule; each must be rejected by its rules.
-        .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading"],
+        .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking"],
                           path: "Fixtures/Mutants"),
     ] + samples.map {
         // Sample submissions the grader's tests grade, with the scores they must get.
-        .executableTarget(name: "sample-\($0)", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading"], path: "Fixtures/Submissions/\($0)")
+        .executableTarget(name: "sample-\($0)", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking"], path: "Fixtures/Submissions/\($0)")
     } + helpers.map {
         // Small C programs standing in for runners that exit, crash or hang.
         .executableTarget(name: $0, path: "Fixtures/Helpers/\($0)")
     } + [
         .testTarget(name: "ConformanceTests", dependencies: [
-            "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing", "Threading",
+            "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing", "Threading", "Networking",
             "reference-runner", "mutant-runner", "conformance", "grade",
         ] + samples.map { .target(name: "sample-\($0)") } + helpers.map { .target(name: $0) }),
     ]

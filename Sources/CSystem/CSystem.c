@@ -60,3 +60,7 @@ int cs_futex_wait(uint32_t *address, uint32_t expected, const struct timespec *t
 int cs_futex_wake(uint32_t *address, int count) {
     return (int)syscall(SYS_futex, address, FUTEX_WAKE_PRIVATE, count, NULL, NULL, 0);
 }
+
+int cs_accept_cloexec(int fd, struct sockaddr *address, socklen_t *length) {
+    return accept4(fd, address, length, SOCK_CLOEXEC);
+}

@@ -1,3 +1,4 @@
+import Conformance
 /// How long a call may wait, from Python's `(block, timeout)` pair: `block=False` does not wait
 /// whatever the timeout, a timeout of 0 or less does not wait either, `None` waits for ever.
 enum WaitLimit {

@@ -1,3 +1,4 @@
+import Conformance
 import CSystem
 import Glibc
 
@@ -40,29 +41,4 @@ final class FutexWord: @unchecked Sendable {
 
     /// Wakes up to `count` sleepers.
     func wake(_ count: Int32) { _ = cs_futex_wake(address, count) }
-}
-
-/// A moment on the monotonic clock (CLOCK_MONOTONIC, in nanoseconds), for waits of "at most
-/// `timeout` seconds". A plain integer, so a lock's slow path costs no runtime type lookups.
-struct Deadline {
-    private let end: UInt64
-
-    /// `seconds` from now (at most about 30 years).
-    init(after seconds: Double) {
-        end = Deadline.now() + UInt64(min(max(0, seconds), 1e9) * 1e9)
-    }
-
-    /// What is left as a relative timespec, or nil once it has passed.
-    func remaining() -> timespec? {
-        let now = Deadline.now()
-        guard now < end else { return nil }
-        let left = end - now
-        return timespec(tv_sec: Int(left / 1_000_000_000), tv_nsec: Int(left % 1_000_000_000))
-    }
-
-    private static func now() -> UInt64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return UInt64(now.tv_sec) * 1_000_000_000 + UInt64(now.tv_nsec)
-    }
 }

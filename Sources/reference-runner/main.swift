@@ -2,6 +2,7 @@
 // `make conformance` and the project's tests run it one rule at a time.
 import Conformance
 import Multiprocessing
+import Networking
 import Processes
 import Threading
 
@@ -22,4 +23,6 @@ RuleRunner.main([
     LockSpec(LockFactory()),
     DeadlockSpec(DeadlockFactory()),
     GILSpec(GILFactory()),
+    SocketSpec(SocketFactory()),
+    SelectorSpec(SelectorFactory()),
 ])

@@ -138,6 +138,16 @@ int cs_futex_wake(uint32_t *address, int count);
 /// sem_clockwait(3) (glibc 2.30, _GNU_SOURCE): sem_timedwait on a clock of our choice.
 int cs_sem_clockwait(sem_t *semaphore, clockid_t clock, const struct timespec *deadline);
 
+// MARK: epoll(7), and select(2)'s descriptor sets whose FD_* macros Swift cannot call (Networking/).
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <sys/select.h>
+/// accept4(2) with SOCK_CLOEXEC: the new connection's descriptor is not inherited by exec.
+int cs_accept_cloexec(int fd, struct sockaddr *address, socklen_t *length);
+static inline void cs_fd_zero(fd_set *set) { FD_ZERO(set); }
+static inline void cs_fd_set(int fd, fd_set *set) { FD_SET(fd, set); }
+static inline int cs_fd_isset(int fd, const fd_set *set) { return FD_ISSET(fd, set); }
+
 // MARK: Names of errors and signals (glibc 2.32).
 /// "ECHILD" for ECHILD, or NULL for an unknown number.
 const char *cs_errno_name(int number);

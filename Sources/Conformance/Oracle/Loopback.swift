@@ -1,0 +1,154 @@
+import CSystem
+import Glibc
+
+/// A socket the checks own, on 127.0.0.1, made with the raw system calls: the other side of every
+/// connection a socket or selector check makes, so a check never relies on the implementation it
+/// checks. Its calls block; a failure is the check's own setup failing.
+final class LoopbackSocket {
+    private(set) var descriptor: CInt
+
+    private init(_ descriptor: CInt) { self.descriptor = descriptor }
+
+    deinit { close() }
+
+    /// A TCP socket listening on a free port of 127.0.0.1.
+    static func listener(backlog: Int32 = 16) throws -> LoopbackSocket {
+        let socket = try open(SOCK_STREAM)
+        try socket.bind(port: 0)
+        try setup("listen") { Glibc.listen(socket.descriptor, backlog) }
+        return socket
+    }
+
+    /// A UDP socket bound to a free port of 127.0.0.1.
+    static func udp() throws -> LoopbackSocket {
+        let socket = try open(SOCK_DGRAM)
+        try socket.bind(port: 0)
+        return socket
+    }
+
+    /// A TCP client connected to `port` of 127.0.0.1.
+    static func connected(to port: UInt16) throws -> LoopbackSocket {
+        let socket = try open(SOCK_STREAM)
+        var address = loopback(port)
+        try setup("connect") { withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            Glibc.connect(socket.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        } } }
+        return socket
+    }
+
+    /// Both ends of a TCP connection over 127.0.0.1.
+    static func connection() throws -> (client: LoopbackSocket, server: LoopbackSocket) {
+        let listener = try listener()
+        let client = try connected(to: try listener.port())
+        return (client, try listener.accept())
+    }
+
+    /// A port of 127.0.0.1 where nobody listens: bound a moment, then closed.
+    static func closedPort() throws -> UInt16 {
+        try listener().port()
+    }
+
+    /// The port it is bound to.
+    func port() throws -> UInt16 {
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        try LoopbackSocket.setup("getsockname") { withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        } }
+        return UInt16(bigEndian: address.sin_port)
+    }
+
+    func accept() throws -> LoopbackSocket {
+        LoopbackSocket(CInt(try LoopbackSocket.setup("accept") { cs_accept_cloexec(descriptor, nil, nil) }))
+    }
+
+    /// Sends every byte (blocking).
+    func send(_ bytes: [UInt8]) throws {
+        var sent = 0
+        while sent < bytes.count {
+            sent += try LoopbackSocket.setup("send") {
+                bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            }
+        }
+    }
+
+    /// One datagram to `port` of 127.0.0.1.
+    func send(_ bytes: [UInt8], toPort port: UInt16) throws {
+        var address = LoopbackSocket.loopback(port)
+        _ = try LoopbackSocket.setup("sendto") { bytes.withUnsafeBytes { buffer in
+            withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                sendto(descriptor, buffer.baseAddress, buffer.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            } }
+        } }
+    }
+
+    /// One recv(2) of at most `maximum` bytes (blocking).
+    func receive(maximum: Int) throws -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: maximum)
+        let count = try LoopbackSocket.setup("recv") { buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, maximum, 0) } }
+        return Array(buffer[..<count])
+    }
+
+    /// Receives exactly `count` bytes, or fewer if the peer closes first.
+    func receive(exactly count: Int) throws -> [UInt8] {
+        var bytes: [UInt8] = []
+        while bytes.count < count {
+            let piece = try receive(maximum: count - bytes.count)
+            if piece.isEmpty { break }
+            bytes += piece
+        }
+        return bytes
+    }
+
+    /// Waits up to `seconds` for `events` (poll(2) bits); true once one of them is reported.
+    func await(_ events: Int32, seconds: Double = 10) -> Bool {
+        LoopbackSocket.await(descriptor, events, seconds: seconds)
+    }
+
+    /// Waits up to `seconds` for `events` on any descriptor; true once one of them is reported.
+    static func await(_ descriptor: CInt, _ events: Int32, seconds: Double = 10) -> Bool {
+        var entry = pollfd(fd: descriptor, events: Int16(events), revents: 0)
+        let deadline = Deadline(after: seconds)
+        while !deadline.hasPassed {
+            if poll(&entry, 1, deadline.remainingMilliseconds()) > 0 { return entry.revents & Int16(events) != 0 }
+        }
+        return false
+    }
+
+    /// Closes with SO_LINGER 0, so the peer gets a reset (RST) instead of an orderly end (FIN).
+    func reset() {
+        var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+        close()
+    }
+
+    func close() {
+        if descriptor >= 0 { _ = Glibc.close(descriptor) }
+        descriptor = -1
+    }
+
+    private static func open(_ kind: __socket_type) throws -> LoopbackSocket {
+        LoopbackSocket(CInt(try setup("socket") { socket(AF_INET, Int32(kind.rawValue | SOCK_CLOEXEC.rawValue), 0) }))
+    }
+
+    private func bind(port: UInt16) throws {
+        var address = LoopbackSocket.loopback(port)
+        try LoopbackSocket.setup("bind") { withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+            Glibc.bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+        } } }
+    }
+
+    private static func loopback(_ port: UInt16) -> sockaddr_in {
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+        return address
+    }
+
+    /// Runs a system call, again after EINTR; -1 throws the check's setup failure naming `call`.
+    @discardableResult
+    private static func setup<Value: FixedWidthInteger>(_ call: String, _ body: () -> Value) throws -> Int {
+        Int(try valueOrErrno(body).mapError { CheckFailure.setup(call, $0) }.get())
+    }
+}
