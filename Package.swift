@@ -29,6 +29,8 @@ let package = Package(
         .executable(name: "grade", targets: ["grade"]),
         // `make gil-demo`: CPU-bound and IO-bound work on threads and processes, with and without the GIL model.
         .executable(name: "gil-demo", targets: ["gil-demo"]),
+        // The course's echo servers: `echo-server --model select|poll|epoll --port N`.
+        .executable(name: "echo-server", targets: ["echo-server"]),
     ],
     // No dependencies: a student's package depends on this one, and must build offline without
     // resolving anything into its own folder.
@@ -45,6 +47,7 @@ let package = Package(
         .executableTarget(name: "reference-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking"]),
         .executableTarget(name: "conformance", dependencies: ["Grading"]),
         .executableTarget(name: "grade", dependencies: ["Grading"]),
+        .executableTarget(name: "echo-server", dependencies: ["Conformance", "Networking", "CSystem"]),
         // `make bench`: the reference measured beside its peers (Benchmarks/*.py, C).
         .executableTarget(name: "bench", dependencies: ["Multiprocessing", "Threading", "Grading"], path: "Benchmarks/bench"),
         .executableTarget(name: "gil-demo", dependencies: ["Conformance", "Threading", "Multiprocessing"], path: "Demos/gil-demo"),
@@ -60,7 +63,7 @@ let package = Package(
     } + [
         .testTarget(name: "ConformanceTests", dependencies: [
             "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing", "Threading", "Networking",
-            "reference-runner", "mutant-runner", "conformance", "grade",
+            "reference-runner", "mutant-runner", "conformance", "grade", "echo-server",
         ] + samples.map { .target(name: "sample-\($0)") } + helpers.map { .target(name: $0) }),
     ]
 )

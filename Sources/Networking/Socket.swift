@@ -122,6 +122,19 @@ public final class Socket: SocketObject {
         return Array(buffer[..<count])
     }
 
+    /// recv(2) into a buffer the caller keeps, for servers that read often: the byte count, 0
+    /// once the peer closed.
+    public func receive(into buffer: UnsafeMutableRawBufferPointer) throws(SocketError) -> Int {
+        let open = try openDescriptor()
+        return try call("recv", waitingFor: POLLIN) { recv(open, buffer.baseAddress, buffer.count, 0) }
+    }
+
+    /// send(2) from a buffer the caller keeps: how many bytes the kernel took.
+    public func send(_ buffer: UnsafeRawBufferPointer) throws(SocketError) -> Int {
+        let open = try openDescriptor()
+        return try call("send", waitingFor: POLLOUT) { Glibc.send(open, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
+    }
+
     public func send(_ bytes: [UInt8], to address: SocketAddress) throws(SocketError) -> Int {
         let open = try openDescriptor(), native = try address.socketAddress()
         return try call("sendto", waitingFor: POLLOUT) {
@@ -141,6 +154,11 @@ public final class Socket: SocketObject {
             }
         }
         return (Array(buffer[..<count]), SocketAddress(sender))
+    }
+
+    /// shutdown(SHUT_WR): sends FIN after the bytes already sent; receiving goes on.
+    public func shutdownWriting() throws(SocketError) {
+        guard Glibc.shutdown(try openDescriptor(), Int32(SHUT_WR)) == 0 else { throw Socket.error("shutdown") }
     }
 
     public func close() {

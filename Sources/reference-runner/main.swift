@@ -25,4 +25,5 @@ RuleRunner.main([
     GILSpec(GILFactory()),
     SocketSpec(SocketFactory()),
     SelectorSpec(SelectorFactory()),
+    EchoServerSpec(EchoServers()),
 ])

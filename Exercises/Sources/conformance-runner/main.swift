@@ -20,4 +20,7 @@ RuleRunner.main([
     LockSpec(StudentLocks()),
     DeadlockSpec(StudentDeadlocks()),
     GILSpec(StudentGIL()),
+    SocketSpec(StudentSockets()),
+    SelectorSpec(StudentSelectors()),
+    EchoServerSpec(StudentEchoServers()),
 ])

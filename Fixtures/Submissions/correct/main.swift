@@ -1,6 +1,7 @@
 // A correct submission: the reference implementation of every concept. Graded: full marks.
 import Conformance
 import Multiprocessing
+import Networking
 import Processes
 import Threading
 
@@ -9,4 +10,5 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpe
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
-                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory())])
+                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory()),
+                 SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers())])

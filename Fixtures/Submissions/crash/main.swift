@@ -4,6 +4,7 @@
 import Conformance
 import Glibc
 import Multiprocessing
+import Networking
 import Processes
 import Threading
 
@@ -35,4 +36,5 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(TrappingWait()), O
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
-                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory())])
+                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory()),
+                 SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers())])

@@ -2,6 +2,7 @@
 // the child the check forks); every other rule passes.
 import Conformance
 import Multiprocessing
+import Networking
 import Processes
 import Threading
 
@@ -18,4 +19,5 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), O
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
-                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory())])
+                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory()),
+                 SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers())])

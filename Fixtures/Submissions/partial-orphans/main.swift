@@ -2,6 +2,7 @@
 // calls prctl. Graded: ORPHAN-1, ORPHAN-2 and ORPHAN-3 fail; every other rule passes.
 import Conformance
 import Multiprocessing
+import Networking
 import Processes
 import Threading
 
@@ -17,4 +18,5 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpe
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
-                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory())])
+                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory()),
+                 SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers())])

@@ -10,6 +10,7 @@ import Conformance
 import Foundation
 import Glibc
 import Multiprocessing
+import Networking
 import Processes
 import Threading
 
@@ -69,4 +70,5 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpe
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
-                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory())])
+                 DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory()),
+                 SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers())])

@@ -11,10 +11,12 @@ final class LoopbackSocket {
 
     deinit { close() }
 
-    /// A TCP socket listening on a free port of 127.0.0.1.
-    static func listener(backlog: Int32 = 16) throws -> LoopbackSocket {
+    /// A TCP socket listening on `port` of 127.0.0.1 (0: a free port), with SO_REUSEADDR.
+    static func listener(port: UInt16 = 0, backlog: Int32 = 16) throws -> LoopbackSocket {
         let socket = try open(SOCK_STREAM)
-        try socket.bind(port: 0)
+        var on: Int32 = 1
+        setsockopt(socket.descriptor, SOL_SOCKET, SO_REUSEADDR, &on, socklen_t(MemoryLayout<Int32>.size))
+        try socket.bind(port: port)
         try setup("listen") { Glibc.listen(socket.descriptor, backlog) }
         return socket
     }
@@ -93,6 +95,22 @@ final class LoopbackSocket {
     func receive(exactly count: Int) throws -> [UInt8] {
         var bytes: [UInt8] = []
         while bytes.count < count {
+            let piece = try receive(maximum: count - bytes.count)
+            if piece.isEmpty { break }
+            bytes += piece
+        }
+        return bytes
+    }
+
+    /// Receives exactly `count` bytes within `seconds`, or fewer if the peer closes first; throws
+    /// `what` when they do not come in time.
+    func receive(exactly count: Int, within seconds: Double, _ what: @autoclosure () -> String) throws -> [UInt8] {
+        let deadline = Deadline(after: seconds)
+        var bytes: [UInt8] = []
+        while bytes.count < count {
+            guard LoopbackSocket.await(descriptor, POLLIN, seconds: Double(deadline.remainingMilliseconds()) / 1000) else {
+                throw CheckFailure("\(what()): \(bytes.count) of \(count) bytes came within \(seconds) s")
+            }
             let piece = try receive(maximum: count - bytes.count)
             if piece.isEmpty { break }
             bytes += piece

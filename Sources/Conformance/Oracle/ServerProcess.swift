@@ -1,0 +1,72 @@
+import CSystem
+import Glibc
+
+/// A server the checks start as a process, as a user would: its first stdout line must be
+/// `listening on 127.0.0.1:PORT`. It is stopped with SIGKILL and reaped when the check is done with
+/// it, whatever happened.
+final class ServerProcess {
+    let pid: pid_t
+    private(set) var port: UInt16 = 0
+    private var output: Pipe
+    private var reaped = false
+
+    /// Starts `command` and reads its first line within 10 s.
+    init(_ command: ServerCommand) throws {
+        output = try Pipe()
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, output.writeEnd, 1)
+        let argv = ([command.executable] + command.arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let error = posix_spawn(&pid, command.executable, &actions, nil, argv, environ)
+        if error != 0 { throw CheckFailure("cannot start \(command): \(Errno(rawValue: error))") }
+        self.pid = pid
+        output.closeWriteEnd()
+        let line = try firstLine()
+        let prefix = "listening on 127.0.0.1:"
+        guard line.hasPrefix(prefix), let port = UInt16(line.dropFirst(prefix.count)), port != 0 else {
+            throw CheckFailure("the first line of \(command)", expected: "\"listening on 127.0.0.1:PORT\"", actual: "\"\(line)\"")
+        }
+        self.port = port
+    }
+
+    deinit {
+        if !reaped {
+            kill(pid, SIGKILL)
+            _ = try? Children.reap(ProcessID(rawValue: pid))
+        }
+    }
+
+    /// Sends `signal` and waits up to 10 s for the server to end; its status, or nil if it is
+    /// still running (then it is killed).
+    func stop(with signal: Int32) throws -> WaitStatus? {
+        kill(pid, signal)
+        let deadline = Deadline(after: 10)
+        while !deadline.hasPassed {
+            var raw: CInt = 0
+            if waitpid(pid, &raw, WNOHANG) == pid {
+                reaped = true
+                return Children.decode(raw)
+            }
+            usleep(2000)
+        }
+        return nil
+    }
+
+    /// The first line of the server's stdout, within 10 s.
+    private func firstLine() throws -> String {
+        var line: [UInt8] = []
+        var byte: UInt8 = 0
+        while true {
+            guard LoopbackSocket.await(output.readEnd, POLLIN, seconds: 10) else {
+                throw CheckFailure("the server printed no first line within 10 s")
+            }
+            guard read(output.readEnd, &byte, 1) == 1 else { throw CheckFailure("the server ended before printing its first line") }
+            if byte == UInt8(ascii: "\n") { return String(decoding: line, as: UTF8.self) }
+            line.append(byte)
+        }
+    }
+}

@@ -1,0 +1,40 @@
+/// How a server is built around its clients (course: 并发网络通信模型).
+public enum ServerModel: String, CaseIterable, Sendable, CustomStringConvertible {
+    /// One thread, a select(2) selector (IO并发模型, day5 select_server.py).
+    case select
+    /// One thread, a poll(2) selector (poll_server.py).
+    case poll
+    /// One thread, an epoll(7) selector (epoll_server.py).
+    case epoll
+
+    public var description: String { rawValue }
+}
+
+/// A command line that starts a server.
+public struct ServerCommand: Sendable, CustomStringConvertible {
+    public let executable: String
+    public let arguments: [String]
+
+    public init(_ executable: String, _ arguments: [String]) {
+        self.executable = executable
+        self.arguments = arguments
+    }
+
+    public var description: String { ([executable] + arguments).joined(separator: " ") }
+}
+
+/// The line echo server, on each model it implements: a black box the spec starts as a process
+/// and talks to with real clients on 127.0.0.1 (course: select_server.py, poll_server.py,
+/// epoll_server.py; the TCP echo of 循环服务器模型).
+///
+/// Rules ECHO-1 ... ECHO-5 in RULES.md; the reference is `echo-server --model M --port N`.
+/// The protocol: the server prints `listening on 127.0.0.1:PORT` as its first stdout line, then
+/// sends back each line (bytes up to "\n") a client sends, unchanged; a line longer than 65536
+/// bytes gets `error: line longer than 65536 bytes` and the connection is closed; SIGINT and
+/// SIGTERM end it with status 0.
+public protocol EchoServerAPI {
+    /// The models it implements.
+    var models: [ServerModel] { get }
+    /// The command that starts `model` on a free port (`--port 0`).
+    func command(_ model: ServerModel) -> ServerCommand
+}
