@@ -58,8 +58,8 @@ extension Chapter {
               """
               Errors are typed, never signals: connect to a closed port throws \
               .connectionRefused, send to a peer that reset throws .connectionReset or \
-              .brokenPipe (no SIGPIPE), bind to a port in use .addressInUse, and any call \
-              after close() .closed (Python: OSError EBADF).
+              .brokenPipe (no SIGPIPE), bind to a port in use .addressInUse; close() ends the \
+              connection and any later call throws .closed (Python: OSError EBADF).
               """),
     ])
 
@@ -71,13 +71,15 @@ extension Chapter {
               """
               Event masks are the kernel's bits (readable = POLLIN = EPOLLIN = 0x001, writable = \
               0x004, ...), and a wait reports for each ready descriptor the events it asked for that \
-              are ready (error and hang-up always), on select, poll and epoll alike.
+              are ready, and error and hang-up always (select, which has no such sets, reports them \
+              as readable), on select, poll and epoll alike.
               """),
         .rule("SELECT-2", "IO多路复用", c: true,
               """
-              Timeouts are seconds for all three: nil waits until a descriptor is ready, 0 or less \
-              returns at once, t returns nothing after at least t (as selectors; Python's \
-              select.select refuses a negative timeout, poll takes milliseconds).
+              Timeouts are seconds for all three: nil waits until a descriptor is ready, even when \
+              a signal handler interrupts it, 0 or less returns at once, t returns nothing after at \
+              least t (as selectors; Python's select.select refuses a negative timeout, poll takes \
+              milliseconds).
               """),
         .rule("SELECT-3", "IO多路复用", c: true,
               """

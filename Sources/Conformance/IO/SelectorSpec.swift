@@ -28,7 +28,8 @@ public struct SelectorSpec<Implementation: SelectorAPI>: Spec {
 
     /// SELECT-1: a connection with unread data asked for [readable, writable] reports both (raw
     /// value POLLIN | POLLOUT); one asked for readable reports readable; one with nothing to read
-    /// asked for readable is not reported.
+    /// asked for readable is not reported; a pipe's write end whose reader closed, asked for
+    /// readable, reports error (select, which has no error set, puts it in its read set).
     func reportsWhatWasAskedAndIsReady() throws {
         for mechanism in IOMechanism.allCases {
             let selector = try implementation.selector(mechanism)
@@ -41,16 +42,21 @@ public struct SelectorSpec<Implementation: SelectorAPI>: Spec {
             try selector.register(both.server.descriptor, for: [.readable, .writable])
             try selector.register(reading.server.descriptor, for: .readable)
             try selector.register(idle.server.descriptor, for: .readable)
+            let broken = try Pipe()
+            broken.closeReadEnd()
+            try selector.register(broken.writeEnd, for: .readable)
             let ready = try report(selector, "wait(timeout: 0)") { () throws(SelectorError) in try selector.wait(timeout: 0) }
             try expectEqual(ready, [both.server.descriptor: IOEvents(rawValue: UInt32(POLLIN | POLLOUT)),
-                                    reading.server.descriptor: .readable],
+                                    reading.server.descriptor: .readable,
+                                    broken.writeEnd: mechanism == .select ? .readable : .error],
                             "\(mechanism): what wait(timeout: 0) reported (descriptor: events)")
         }
     }
 
     /// SELECT-2: nothing ready: wait(timeout: 0) and wait(timeout: -1) report nothing, and
-    /// wait(timeout: 0.05) nothing after at least 0.05 s; wait(timeout: nil) sleeps until another
-    /// thread writes, then reports the pipe readable.
+    /// wait(timeout: 0.05) nothing after at least 0.05 s; wait(timeout: nil) sleeps, sleeps again
+    /// after a signal handler interrupted it (EINTR), and returns once another thread writes,
+    /// reporting the pipe readable.
     func timeouts() throws {
         for mechanism in IOMechanism.allCases {
             let selector = try implementation.selector(mechanism)
@@ -63,7 +69,7 @@ public struct SelectorSpec<Implementation: SelectorAPI>: Spec {
                 try expectEqual(try ready.get().count, 0, "\(mechanism): descriptors wait(timeout: \(timeout)) reported with nothing ready")
                 try expectTrue(waited >= .milliseconds(Int(max(0, timeout) * 1000)), "\(mechanism): wait(timeout: \(timeout)) returned after \(waited)")
             }
-            let announce = try Pipe(), reported = try Pipe()
+            let announce = try Pipe(), reported = try Pipe(), interrupter = try Interrupter()
             let waiter = try CheckThread {
                 announce.write(1)
                 let ready = (try? selector.wait(timeout: nil)) ?? []
@@ -72,6 +78,9 @@ public struct SelectorSpec<Implementation: SelectorAPI>: Spec {
             _ = try announce.readInt32("the waiting thread ended before wait()")
             try expectTrue(waiter.awaitAsleep("\(mechanism): waiting for wait(timeout: nil) to sleep"),
                            "\(mechanism): wait(timeout: nil) with nothing ready returned")
+            interrupter.interrupt(waiter)
+            try expectTrue(waiter.awaitAsleep("\(mechanism): waiting for wait(timeout: nil) to sleep again"),
+                           "\(mechanism): wait(timeout: nil) returned when a signal handler interrupted it")
             pipe.write(1)
             try expectEqual(try reported.readInt32("the waiter ended"), pipe.readEnd, "\(mechanism): the descriptor wait(timeout: nil) reported")
             try expectEqual(try reported.readInt32("the waiter ended"), Int32(IOEvents.readable.rawValue), "\(mechanism): its events")

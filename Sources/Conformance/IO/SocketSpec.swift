@@ -64,8 +64,8 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
         try expectEqual(try socket.receive(maximum: 10), Array("ping".utf8), "receive(maximum: 10) once 4 bytes arrived")
     }
 
-    /// SOCKET-3: a timeout of 0.1: accept and recv throw .timedOut after at least 0.1 s; with data
-    /// there, recv returns it.
+    /// SOCKET-3: a timeout of 0.1: accept and recv throw .timedOut after at least 0.1 s; a recv
+    /// with a timeout of 60 sleeps, and returns the data that arrives meanwhile (not after 60 s).
     func callsWithATimeoutGiveUp() throws {
         let listener = try listening()
         defer { listener.close() }
@@ -77,13 +77,23 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
         let (socket, peer) = try connection()
         defer { socket.close() }
         try socket.setTimeout(0.1)
-        let receiving = try expectThrowsAndTime(SocketError.timedOut, "receive(maximum: 10) with a timeout of 0.1 and no data") {
+        let givingUp = try expectThrowsAndTime(SocketError.timedOut, "receive(maximum: 10) with a timeout of 0.1 and no data") {
             () throws(SocketError) in try socket.receive(maximum: 10)
         }
-        try expectTrue(receiving >= .milliseconds(100), "receive with a timeout of 0.1 gave up after \(receiving)")
-        try socket.setTimeout(10)
+        try expectTrue(givingUp >= .milliseconds(100), "receive with a timeout of 0.1 gave up after \(givingUp)")
+        try socket.setTimeout(60)
+        let announce = try Pipe(), received = try Pipe()
+        let receiving = try CheckThread {
+            announce.write(1)
+            received.write(String(decoding: (try? socket.receive(maximum: 10)) ?? [], as: UTF8.self))
+            received.closeWriteEnd()
+        }
+        _ = try announce.readInt32("the receiving thread ended before receive()")
+        try expectTrue(receiving.awaitAsleep("waiting for receive() with a timeout of 60 to sleep"),
+                       "receive() with a timeout of 60 and no data returned")
         try peer.send(Array("pong".utf8))
-        try expectEqual(try socket.receive(maximum: 10), Array("pong".utf8), "receive with a timeout of 10 while 4 bytes arrive")
+        try expectEqual(try received.readToEnd(), "pong", "what receive() with a timeout of 60 returned once 4 bytes arrived")
+        receiving.join()
     }
 
     /// SOCKET-4: no timeout: accept and recv sleep (seen in /proc) until a client connects or
@@ -156,8 +166,9 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
     }
 
     /// SOCKET-7: 100 bytes waiting: receive(maximum: 10) returns 10; 1 MiB sent at once is not
-    /// one receive, but arrives whole and in order through a loop; sendAll of 1 MiB arrives whole;
-    /// after the peer closes, receive returns no bytes, twice.
+    /// one receive, but arrives whole and in order through a loop; after the peer closes, receive
+    /// returns no bytes, twice; sendAll of 1 MiB with a timeout (where a send takes only what the
+    /// kernel has room for) arrives whole.
     func tcpIsAByteStream() throws {
         let (socket, peer) = try connection()
         defer { socket.close() }
@@ -167,7 +178,7 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
         _ = try socket.receive(maximum: 90)
 
         let big = (0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
-        let sender = try CheckThread { try? peer.send(big) }
+        let sending = try CheckThread { try? peer.send(big) }
         let first = try socket.receive(maximum: big.count)
         try expectTrue(!first.isEmpty && first.count < big.count,
                        "one receive(maximum: 1 MiB) while 1 MiB is sent returned \(first.count) bytes (a stream returns what has arrived)")
@@ -177,15 +188,26 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
             if piece.isEmpty { break }
             all += piece
         }
-        sender.join()
+        sending.join()
         try expectTrue(all == big, "the 1 MiB received in a loop differs from what was sent (\(all.count) bytes)")
 
-        let reader = try CheckThread { _ = try? peer.receive(exactly: big.count) }
-        try socket.sendAll(big)
-        reader.join()
         peer.close()
         try expectEqual(try socket.receive(maximum: 10), [], "receive after the peer closed")
         try expectEqual(try socket.receive(maximum: 10), [], "receive again after the peer closed")
+
+        let (sender, reader) = try connection()
+        defer { sender.close() }
+        try sender.setTimeout(10)
+        let readAll = try Pipe()
+        let reading = try CheckThread {
+            let bytes = (try? reader.receive(exactly: big.count + 1)) ?? []
+            readAll.write(bytes == big ? 1 : Int32(-bytes.count))
+        }
+        try sender.sendAll(big)
+        sender.close()
+        let outcome = try readAll.readInt32("the reading thread ended without reporting")
+        reading.join()
+        try expectTrue(outcome == 1, "sendAll of 1 MiB with a timeout of 10 delivered \(outcome == 1 ? "it" : "\(-outcome) bytes") before close()")
     }
 
     /// SOCKET-8: UDP: 3 datagrams are 3 receives, each whole with the sender's port; a 100-byte
@@ -217,8 +239,9 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
     }
 
     /// SOCKET-9: connect to a closed port throws .connectionRefused; sending to a peer that reset
-    /// throws .connectionReset or .brokenPipe (and no SIGPIPE ends the process); binding a port in
-    /// use throws .addressInUse; after close() calls throw .closed and a second close() is harmless.
+    /// throws .connectionReset or .brokenPipe, and the next send .brokenPipe (no SIGPIPE ends the
+    /// process); binding a port in use throws .addressInUse; close() ends the connection (the peer
+    /// reads end of file), later calls throw .closed and a second close() is harmless.
     func errors() throws {
         let refused = try implementation.tcp(), closedPort = try LoopbackSocket.closedPort()
         defer { refused.close() }
@@ -234,6 +257,7 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
         }
         try expectTrue(failure == .connectionReset || failure == .brokenPipe,
                        "send to a peer that reset threw \(failure.map { "\($0)" } ?? "nothing in 10 sends"), not .connectionReset or .brokenPipe")
+        try expectThrows(SocketError.brokenPipe, "the send after that") { () throws(SocketError) in try socket.send(Array("again".utf8)) }
         let listener = try LoopbackSocket.listener(), takenPort = try listener.port()
         let taken = try implementation.tcp()
         defer { taken.close() }
@@ -242,6 +266,10 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
         }
         socket.close()
         try expectEqual(socket.descriptor, -1, "descriptor after close()")
+        let (closing, closingPeer) = try connection()
+        closing.close()
+        try expectTrue(closingPeer.receive(exactly: 1, within: 10, "the peer's read after close()").isEmpty,
+                       "the peer read bytes after close()")
         try expectThrows(SocketError.closed, "receive on a closed socket") { () throws(SocketError) in try socket.receive(maximum: 1) }
         try expectThrows(SocketError.closed, "send on a closed socket") { () throws(SocketError) in try socket.send([1]) }
         try expectThrows(SocketError.closed, "setTimeout on a closed socket") { () throws(SocketError) in try socket.setTimeout(1) }

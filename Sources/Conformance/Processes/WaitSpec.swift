@@ -163,12 +163,7 @@ public struct WaitSpec<Implementation: WaitAPI>: Spec {
     func waitRetriesAfterASignalHandler() throws {
         let release = try Pipe()
         let child = try blockedChild(release, code: 10)
-        let handled = try Pipe()
-        handlerDescriptor = handled.writeEnd
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in _ = write(handlerDescriptor, "!", 1) }
-        action.sa_flags = 0  // no SA_RESTART: the kernel ends the blocked call with EINTR
-        sigaction(SIGUSR1, &action, nil)
+        let interrupter = try Interrupter()
         var result: Result<ChildStatus, Errno>?
         let waiter = try CheckThread { result = Result { () throws(Errno) in try implementation.wait() } }
         guard waiter.awaitBlocked(in: Self.waitSyscalls, "waiting for wait() to block in wait4 or waitid") else {
@@ -176,10 +171,7 @@ public struct WaitSpec<Implementation: WaitAPI>: Spec {
             waiter.join()
             throw CheckFailure("wait() \(describe(result as Any)) before the child exited")
         }
-        step("interrupting the blocked wait() with SIGUSR1")
-        waiter.send(.user1)
-        var mark: UInt8 = 0
-        _ = read(handled.readEnd, &mark, 1)  // the handler has run, so the blocked call has returned
+        interrupter.interrupt(waiter)
         _ = waiter.awaitBlocked(in: Self.waitSyscalls, "waiting for wait() to block again or return")
         release.write(1)
         waiter.join()
@@ -187,6 +179,3 @@ public struct WaitSpec<Implementation: WaitAPI>: Spec {
                         "wait() interrupted by a handled signal")
     }
 }
-
-/// Where the SIGUSR1 handler of WAIT-10 writes; set before the handler is installed.
-nonisolated(unsafe) private var handlerDescriptor: CInt = -1
