@@ -153,9 +153,12 @@ var selectorMutants: [Mutant] {
                    }
                }))),
         Mutant("select-nfds-off-by-one", "select(2) is given the highest descriptor as nfds, not the highest plus one",
-               rejectedBy: ["SELECT-2": .timedOut, "SELECT-3": .timedOut, "SELECT-4": .fail, "SELECT-5": .timedOut, "SELECT-6": .fail,
+               rejectedBy: ["SELECT-2": .fail, "SELECT-3": .timedOut, "SELECT-4": .fail, "SELECT-5": .timedOut, "SELECT-6": .fail,
                             "SELECT-9": .fail, "SELECT-10": .timedOut],
                SelectorSpec(SelectorMutant(on: [.select], make: { _ throws(SelectorError) in OffByOneSelect() }))),
+        Mutant("poll-gives-up-on-signal", "poll(2) is called once: a signal handler's EINTR ends a wait without a timeout with nothing",
+               rejectedBy: ["SELECT-2": .fail],
+               SelectorSpec(SelectorMutant(on: [.poll], make: { _ throws(SelectorError) in OncePoll() }))),
         Mutant("poll-hang-up-is-readable", "poll reports a hang-up (POLLHUP) as readable, as select does",
                rejectedBy: ["SELECT-4": .fail],
                SelectorSpec(SelectorMutant(on: [.poll], change: { selector in
@@ -265,4 +268,32 @@ var selectorMutants: [Mutant] {
                    }
                }))),
     ]
+}
+
+/// A poll(2) selector written by hand that calls poll once, so EINTR (a signal handler ran) ends a
+/// wait that should go on, with nothing to report.
+final class OncePoll: SelectorObject {
+    private var asked: [Int32: IOEvents] = [:]
+
+    var mechanism: IOMechanism { .poll }
+    func register(_ descriptor: Int32, for events: IOEvents) throws(SelectorError) {
+        guard asked[descriptor] == nil else { throw .alreadyRegistered(descriptor) }
+        asked[descriptor] = events
+    }
+    func modify(_ descriptor: Int32, for events: IOEvents) throws(SelectorError) {
+        guard asked[descriptor] != nil else { throw .notRegistered(descriptor) }
+        asked[descriptor] = events
+    }
+    func unregister(_ descriptor: Int32) throws(SelectorError) {
+        guard asked.removeValue(forKey: descriptor) != nil else { throw .notRegistered(descriptor) }
+    }
+    func wait(timeout: Double?) throws(SelectorError) -> [ReadyDescriptor] {
+        var entries = asked.map { pollfd(fd: $0.key, events: Int16(truncatingIfNeeded: $0.value.rawValue), revents: 0) }
+        let milliseconds = timeout.map { Int32(max(0, $0 * 1000).rounded(.up)) } ?? -1
+        guard poll(&entries, nfds_t(entries.count), milliseconds) > 0 else { return [] }
+        return entries.filter { $0.revents != 0 }.map {
+            ReadyDescriptor(descriptor: $0.fd, events: IOEvents(rawValue: UInt32(UInt16(bitPattern: $0.revents))))
+        }
+    }
+    func close() {}
 }

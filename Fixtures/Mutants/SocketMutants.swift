@@ -16,6 +16,7 @@ final class MutantSocket: SocketObject {
     var connecting: ((MutantSocket, SocketAddress) throws(SocketError) -> Void)?
     var readingPendingError: ((MutantSocket) throws(SocketError) -> Int32)?
     var sending: ((MutantSocket, [UInt8]) throws(SocketError) -> Int)?
+    var sendingAll: ((MutantSocket, [UInt8]) throws(SocketError) -> Void)?
     var receiving: ((MutantSocket, Int) throws(SocketError) -> [UInt8])?
     var receivingFrom: ((MutantSocket, Int) throws(SocketError) -> ([UInt8], SocketAddress))?
     var closing: ((MutantSocket) -> Void)?
@@ -53,7 +54,9 @@ final class MutantSocket: SocketObject {
     func send(_ bytes: [UInt8]) throws(SocketError) -> Int {
         if let sending { try sending(self, bytes) } else { try reference.send(bytes) }
     }
-    func sendAll(_ bytes: [UInt8]) throws(SocketError) { try reference.sendAll(bytes) }
+    func sendAll(_ bytes: [UInt8]) throws(SocketError) {
+        if let sendingAll { try sendingAll(self, bytes) } else { try reference.sendAll(bytes) }
+    }
     func receive(maximum: Int) throws(SocketError) -> [UInt8] {
         if let receiving { try receiving(self, maximum) } else { try reference.receive(maximum: maximum) }
     }
@@ -252,6 +255,20 @@ var socketMutants: [Mutant] {
                    socket.sending = { socket, bytes throws(SocketError) in
                        do throws(SocketError) { return try socket.reference.send(bytes) } catch .connectionReset, .brokenPipe { return 0 }
                    }
+               }))),
+        Mutant("socket-send-raises-sigpipe", "send(2) without MSG_NOSIGNAL: sending on a connection the peer closed raises SIGPIPE, which ends the process",
+               rejectedBy: ["SOCKET-9": .crashed],
+               SocketSpec(SocketMutant(change: { socket in
+                   socket.sending = { socket, bytes throws(SocketError) in
+                       let count = bytes.withUnsafeBytes { Glibc.send(socket.descriptor, $0.baseAddress, $0.count, 0) }
+                       if count < 0 { throw Errno.current.rawValue == EPIPE ? .brokenPipe : .connectionReset }
+                       return count
+                   }
+               }))),
+        Mutant("socket-sendall-sends-once", "sendAll is one send, which takes only what the kernel has room for when the socket has a timeout",
+               rejectedBy: ["SOCKET-7": .fail],
+               SocketSpec(SocketMutant(change: { socket in
+                   socket.sendingAll = { socket, bytes throws(SocketError) in _ = try socket.reference.send(bytes) }
                }))),
         Mutant("socket-close-keeps-descriptor", "close() closes the descriptor but keeps its number, so fileno() is not -1",
                rejectedBy: ["SOCKET-9": .fail],

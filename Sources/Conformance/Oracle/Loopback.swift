@@ -94,8 +94,9 @@ final class LoopbackSocket {
     /// Receives exactly `count` bytes, or fewer if the peer closes first.
     func receive(exactly count: Int) throws -> [UInt8] {
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(count)
         while bytes.count < count {
-            let piece = try receive(maximum: count - bytes.count)
+            let piece = try receive(maximum: min(count - bytes.count, 1 << 16))
             if piece.isEmpty { break }
             bytes += piece
         }
@@ -111,7 +112,7 @@ final class LoopbackSocket {
             guard LoopbackSocket.await(descriptor, POLLIN, seconds: Double(deadline.remainingMilliseconds()) / 1000) else {
                 throw CheckFailure("\(what()): \(bytes.count) of \(count) bytes came within \(seconds) s")
             }
-            let piece = try receive(maximum: count - bytes.count)
+            let piece = try receive(maximum: min(count - bytes.count, 1 << 16))
             if piece.isEmpty { break }
             bytes += piece
         }
