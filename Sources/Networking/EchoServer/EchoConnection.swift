@@ -23,6 +23,8 @@ final class EchoConnection {
     private(set) var closing = false
     /// Set once the server ended its side of a closing connection.
     var endedWriting = false
+    /// What the selector watches it for.
+    var watched: IOEvents = .readable
 
     init(_ socket: Socket) { self.socket = socket }
 

@@ -86,7 +86,11 @@ public final class SelectorEchoServer {
                 try connection.socket.shutdownWriting()
                 connection.endedWriting = true
             }
-            try selector.modify(connection.socket.descriptor, for: interest(connection, drained: drained))
+            let wanted = interest(connection, drained: drained)
+            if wanted != connection.watched {
+                try selector.modify(connection.socket.descriptor, for: wanted)
+                connection.watched = wanted
+            }
         } catch SocketError.wouldBlock {
             return
         } catch {
