@@ -42,6 +42,7 @@ grade:
 ## ROWS=queue runs only the rows whose name contains a word of ROWS (and writes no report).
 bench:
 	$(SWIFT) build -c release --product bench
+	$(SWIFT) build -c release --product echo-server
 	@mkdir -p .build/peers
 	@for peer in Benchmarks/peers/*.c; do \
 	  $(CC) -O2 -o .build/peers/$$(basename $$peer .c) $$peer || echo "cannot build the C peer $$peer"; \

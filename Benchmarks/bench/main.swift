@@ -12,15 +12,21 @@ struct Row {
     let peers: [Peer]
 }
 
-/// Another implementation, run as a program that prints its figure on one line.
+/// Another implementation: its figure, or an error saying why there is none (the row then
+/// reports the peer as missing).
 struct Peer {
     let name: String
-    /// The program, found on PATH.
-    let program: String
-    let arguments: [String]
+    let figure: () throws -> Double
 }
 
 struct BenchmarkError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// A program a figure needs is not on this machine (not built, not installed): the figure is
+/// reported as missing, the row stays.
+struct Missing: Error, CustomStringConvertible {
     let description: String
     init(_ description: String) { self.description = description }
 }
@@ -33,15 +39,20 @@ func seconds(since start: ContinuousClock.Instant) -> Double {
 let peerFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .appendingPathComponent("peers").path
 
+/// A peer that is a program printing its figure on one line (`program` is found on PATH).
+func program(_ name: String, _ program: String, _ arguments: [String]) -> Peer {
+    Peer(name: name) { try figure(printedBy: program, arguments) }
+}
+
 /// A CPython program of Benchmarks/peers, run without PYTHONUNBUFFERED, which some machines set
 /// and which changes what it measures.
 func cpython(_ name: String, _ script: String, _ arguments: [String]) -> Peer {
-    Peer(name: name, program: "env", arguments: ["-u", "PYTHONUNBUFFERED", "python3", "\(peerFolder)/\(script)"] + arguments)
+    program(name, "env", ["-u", "PYTHONUNBUFFERED", "python3", "\(peerFolder)/\(script)"] + arguments)
 }
 
 /// A C program of Benchmarks/peers, built by `make bench` into .build/peers.
-func c(_ program: String, _ arguments: [String]) -> Peer {
-    Peer(name: "C on raw syscalls", program: ".build/peers/\(program)", arguments: arguments)
+func c(_ name: String, _ arguments: [String]) -> Peer {
+    program("C on raw syscalls", ".build/peers/\(name)", arguments)
 }
 
 let rows = [
@@ -67,52 +78,79 @@ let rows = [
         project: { try LockBenchmarks.uncontended(count: 50_000_000) },
         peers: [cpython("CPython threading.Lock", "lock.py", ["5000000"]),
                 c("lock", ["50000000"])]),
+    Row(name: "echo round trips, 100 clients (epoll)", unit: "round trips/s",
+        project: { try EchoBenchmarks.roundTrips(EchoBenchmarks.reference) },
+        peers: EchoBenchmarks.peers.map { server in Peer(name: server.name) { try EchoBenchmarks.roundTrips(server) } }),
+    Row(name: "echo idle connections held (epoll)", unit: "KiB per connection",
+        project: { try EchoBenchmarks.idleMemory(EchoBenchmarks.reference) },
+        peers: EchoBenchmarks.peers.map { server in Peer(name: server.name) { try EchoBenchmarks.idleMemory(server) } }),
 ]
 
-/// A peer's figure, or why there is none.
-func measure(_ peer: Peer) -> Result<Double, BenchmarkError> {
-    guard let program = Spawn.which(peer.program) else { return .failure(BenchmarkError("\(peer.program) not found")) }
-    guard let finished = try? Spawn.run(program, peer.arguments, timeout: 300) else {
-        return .failure(BenchmarkError("\(peer.program) could not be started"))
+/// The figure `program` prints on one line, or why there is none.
+func figure(printedBy program: String, _ arguments: [String]) throws -> Double {
+    guard let path = Spawn.which(program), FileManager.default.isExecutableFile(atPath: path) else {
+        throw Missing("\(program) not found")
+    }
+    guard let finished = try? Spawn.run(path, arguments, timeout: 300) else {
+        throw BenchmarkError("\(program) could not be started")
     }
     let line = finished.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
     guard finished.succeeded, let value = Double(line) else {
         let why = finished.stderr.split(separator: "\n").last.map(String.init) ?? "no figure printed"
-        return .failure(BenchmarkError("missing (\(why))"))
+        throw BenchmarkError(why)
     }
-    return .success(value)
+    return value
 }
 
 struct ReportRow: Encodable {
     let name: String
     let unit: String
-    let project: Double
+    /// nil (null) when the reference's program is missing.
+    let project: Double?
     let peers: [String: Double?]
+
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(name, forKey: .name)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(project, forKey: .project) // null, not left out, when missing
+        try container.encode(peers, forKey: .peers)
+    }
+
+    private enum CodingKeys: String, CodingKey { case name, unit, project, peers }
 }
 
 /// `bench [WORD...]`: only the rows whose name contains one of the words (`make bench ROWS=queue`).
 let filters = CommandLine.arguments.dropFirst()
 let chosen = filters.isEmpty ? rows : rows.filter { row in filters.contains { row.name.contains($0) } }
 
+/// A figure as printed: whole numbers, or two decimals below 100 (kibibytes per connection).
+func formatted(_ value: Double) -> String {
+    abs(value) < 100 ? String(format: "%.2f", value) : String(Int(value))
+}
+
 var report: [ReportRow] = []
 for row in chosen {
-    let project: Double
+    var project: Double?
     do {
         project = try row.project()
+        print("\(row.name)\n  reference: \(formatted(project!)) \(row.unit)")
+    } catch let missing as Missing {
+        print("\(row.name)\n  reference: missing (\(missing))")
     } catch {
         print("\(row.name): the reference failed: \(error)")
         exit(1)
     }
-    print("\(row.name)\n  reference: \(Int(project)) \(row.unit)")
     var peers: [String: Double?] = [:]
     for peer in row.peers {
-        switch measure(peer) {
-        case .success(let value):
+        do {
+            let value = try peer.figure()
             peers[peer.name] = value
-            print("  \(peer.name): \(Int(value)) \(row.unit)  (reference is \(String(format: "%.2f", project / value))x)")
-        case .failure(let why):
+            let ratio = project.map { "  (reference is \(String(format: "%.2f", $0 / value))x)" } ?? ""
+            print("  \(peer.name): \(formatted(value)) \(row.unit)\(ratio)")
+        } catch {
             peers[peer.name] = .some(nil)
-            print("  \(peer.name): \(why)")
+            print("  \(peer.name): missing (\(error))")
         }
     }
     report.append(ReportRow(name: row.name, unit: row.unit, project: project, peers: peers))

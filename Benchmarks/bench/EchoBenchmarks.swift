@@ -1,0 +1,205 @@
+import Foundation
+import Glibc
+import Grading
+
+/// An echo server as the echo rows start it: a program that, given `--port 0`, prints
+/// `listening on 127.0.0.1:PORT` first and serves until SIGTERM.
+struct EchoServer {
+    let name: String
+    /// Found on PATH; the arguments come before `--port 0`.
+    let program: String
+    let arguments: [String]
+}
+
+/// The echo servers measured from outside, each started as its own process and loaded by
+/// Benchmarks/peers/echo_load.c (built by `make bench` into .build/peers), which takes one core
+/// while the server takes the other.
+enum EchoBenchmarks {
+    /// The reference: `echo-server --model epoll`, built next to this program (.build/release).
+    static let reference = EchoServer(
+        name: "reference",
+        program: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("echo-server").path,
+        arguments: ["--model", "epoll"])
+
+    static let peers = [
+        EchoServer(name: "C epoll", program: ".build/peers/echo_epoll", arguments: []),
+        EchoServer(name: "CPython selectors", program: "python3.11", arguments: ["\(peerFolder)/echo_selectors.py"]),
+    ]
+
+    static let load = ".build/peers/echo_load"
+
+    /// Round trips per second: 100 clients, each sending a 64-byte line and waiting for its
+    /// echo before the next, counted for 3 s after 0.5 s of warm-up.
+    static func roundTrips(_ server: EchoServer) throws -> Double {
+        let running = try RunningServer(server)
+        defer { running.stop() }
+        return try figure(printedBy: load, ["--port", "\(running.port)", "--clients", "100",
+                                            "--seconds", "3", "--warmup", "0.5", "--line-bytes", "64"])
+    }
+
+    /// The memory an idle connection costs the server: its resident set (VmRSS) before and while
+    /// echo_load holds 10,000 connections open, each served one line; KiB per connection.
+    static func idleMemory(_ server: EchoServer, connections: Int = 10_000) throws -> Double {
+        let running = try RunningServer(server)
+        defer { running.stop() }
+        let before = try residentKiB(running.child.pid)
+        let holder = try Child(load, ["--port", "\(running.port)", "--idle", "\(connections)"])
+        defer { holder.stop() }
+        guard let line = try holder.readLine(within: 120), line == "ready" else {
+            throw BenchmarkError("echo_load --idle ended before its connections were ready")
+        }
+        let after = try residentKiB(running.child.pid)
+        holder.closeInput() // echo_load closes its connections and exits
+        guard holder.wait(within: 30) == 0 else { throw BenchmarkError("echo_load --idle failed") }
+        return Double(after - before) / Double(connections)
+    }
+
+    /// VmRSS of /proc/PID/status, in KiB.
+    private static func residentKiB(_ pid: pid_t) throws -> Int {
+        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
+        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
+              let kiB = Int(line.split(whereSeparator: \.isWhitespace)[1]) // "VmRSS:\t 1524 kB"
+        else { throw BenchmarkError("no VmRSS in /proc/\(pid)/status") }
+        return kiB
+    }
+}
+
+/// A server started with `--port 0`, and the port its first line named.
+struct RunningServer {
+    let child: Child
+    let port: Int
+
+    init(_ server: EchoServer) throws {
+        child = try Child(server.program, server.arguments + ["--port", "0"])
+        let prefix = "listening on 127.0.0.1:"
+        guard let line = try child.readLine(within: 10), line.hasPrefix(prefix), let port = Int(line.dropFirst(prefix.count)) else {
+            child.stop()
+            throw BenchmarkError("\(server.program) printed no \"\(prefix)PORT\" line")
+        }
+        self.port = port
+    }
+
+    /// SIGTERM, then reaped (SIGKILL after 10 s); a server that does not exit 0 is reported.
+    func stop() {
+        let status = child.stop()
+        if status != 0 {
+            let why = status.map { $0 & 0x7f == 0 ? "exit status \($0 >> 8)" : "signal \($0 & 0x7f)" } ?? "killed after 10 s"
+            FileHandle.standardError.write(Data("bench: \(child.program) did not exit 0 on SIGTERM (\(why))\n".utf8))
+        }
+    }
+}
+
+/// A program running beside this one, its stdin and stdout pipes to this process, its stderr
+/// this process's. `stop` ends and reaps it; call it (with `defer`) whatever happens.
+final class Child {
+    let program: String
+    let pid: pid_t
+    private var input: Int32
+    private let output: Int32
+    private var unread: [UInt8] = []
+    private var reaped = false
+
+    init(_ program: String, _ arguments: [String]) throws {
+        guard let path = Spawn.which(program), FileManager.default.isExecutableFile(atPath: path) else {
+            throw Missing("\(program) not found")
+        }
+        self.program = program
+        // Close-on-exec, so no other child holds them open: the child gets them as 0 and 1.
+        var toChild: [Int32] = [-1, -1], fromChild: [Int32] = [-1, -1]
+        guard pipe(&toChild) == 0, pipe(&fromChild) == 0 else { throw BenchmarkError("pipe: errno \(errno)") }
+        for end in toChild + fromChild { _ = fcntl(end, F_SETFD, FD_CLOEXEC) }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
+        posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+        // Default signal dispositions and an empty mask, whatever this process has set.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var all = sigset_t(), none = sigset_t()
+        sigfillset(&all)
+        sigemptyset(&none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
+        let argv = ([path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let error = posix_spawn(&pid, path, &actions, &attributes, argv, environ)
+        close(toChild[0])
+        close(fromChild[1])
+        guard error == 0 else {
+            close(toChild[1])
+            close(fromChild[0])
+            throw BenchmarkError("cannot start \(program): errno \(error)")
+        }
+        self.pid = pid
+        input = toChild[1]
+        output = fromChild[0]
+    }
+
+    deinit {
+        stop()
+        close(output)
+    }
+
+    /// The next line it prints, without "\n"; nil if it ends its stdout first. Throws when no
+    /// line comes within `limit` seconds.
+    func readLine(within limit: Double) throws -> String? {
+        let start = ContinuousClock.now
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let end = unread.firstIndex(of: UInt8(ascii: "\n")) {
+                defer { unread.removeFirst(end + 1) }
+                return String(decoding: unread[..<end], as: UTF8.self)
+            }
+            let left = limit - seconds(since: start)
+            guard left > 0 else { throw BenchmarkError("\(program) printed no line within \(limit) s") }
+            var readable = pollfd(fd: output, events: Int16(POLLIN), revents: 0)
+            guard poll(&readable, 1, Int32(left * 1000) + 1) > 0 else { continue }
+            let count = read(output, &chunk, chunk.count)
+            if count < 0 && errno == EINTR { continue }
+            if count <= 0 { return nil }
+            unread += chunk[..<count]
+        }
+    }
+
+    /// Closes its stdin: it reads the end.
+    func closeInput() {
+        if input >= 0 { close(input) }
+        input = -1
+    }
+
+    /// Waits up to `limit` seconds for it to end by itself, then reaps it; its wait status (0:
+    /// exited 0), or nil if it is still running.
+    func wait(within limit: Double) -> Int32? {
+        let start = ContinuousClock.now
+        while !reaped {
+            var status: Int32 = 0
+            if waitpid(pid, &status, WNOHANG) == pid {
+                reaped = true
+                return status
+            }
+            if seconds(since: start) > limit { return nil }
+            usleep(2000)
+        }
+        return nil
+    }
+
+    /// Sends SIGTERM, waits up to 10 s, then SIGKILL; reaped either way. Its wait status (0:
+    /// exited 0), nil if it had to be killed or was reaped before.
+    @discardableResult
+    func stop() -> Int32? {
+        closeInput()
+        guard !reaped else { return nil }
+        kill(pid, SIGTERM)
+        if let status = wait(within: 10) { return status }
+        kill(pid, SIGKILL)
+        var status: Int32 = 0
+        waitpid(pid, &status, 0)
+        reaped = true
+        return nil
+    }
+}
