@@ -114,6 +114,10 @@ final class MutantEchoServer {
     var newLineBuffer: () -> LineBuffer = { LineBuffer() }
     /// Reads a readable client again and again, on a blocking socket, until its line ends.
     var readsWholeLines = false
+    /// Leaves client sockets blocking, so an echo waits for as long as the client does not read.
+    var blockingClients = false
+    /// Past this many unsent bytes a client is not read until it reads (the reference: 1 MiB).
+    var backlogLimit = 1 << 20
     /// The client that gets the lines a client sent.
     var echoTarget: (_ sender: EchoClient, _ lastAccepted: EchoClient?) -> EchoClient = { sender, _ in sender }
     /// What a failed receive or send does (the reference closes that client).
@@ -193,7 +197,7 @@ final class MutantEchoServer {
             } catch {
                 return  // EMFILE and the like: the client waits, the others are served
             }
-            if !readsWholeLines { try socket.setBlocking(false) }
+            if !readsWholeLines && !blockingClients { try socket.setBlocking(false) }
             let client = EchoClient(socket, newLineBuffer(), clientEvents)
             do throws(SelectorError) {
                 try selector.register(socket.descriptor, for: clientEvents)
@@ -230,7 +234,7 @@ final class MutantEchoServer {
                 target.endedWriting = true
             }
             let interest: IOEvents = drained ? clientEvents
-                : target.unsent > 1 << 20 ? .writable : clientEvents.union(.writable)
+                : target.unsent > backlogLimit ? .writable : clientEvents.union(.writable)
             if interest != target.interest {
                 try selector.modify(target.socket.descriptor, for: interest)
                 target.interest = interest
@@ -322,7 +326,7 @@ private var echoServerDesigns: [EchoServerMutant] {
             server.announce = { port in print("listening on 127.0.0.1:\(port)") }
         },
         EchoServerMutant("echo-chunk-is-a-line", "takes what each recv returns for one line: sends it back without its trailing \"\\n\", then \"\\n\"",
-                         rejectedBy: ["ECHO-3": .fail, "ECHO-4": .fail]) { server in
+                         rejectedBy: ["ECHO-1": .fail, "ECHO-3": .fail, "ECHO-4": .fail]) { server in
             server.received = { client, bytes in
                 client.outgoing += (bytes.last == UInt8(ascii: "\n") ? bytes.dropLast() : bytes) + [UInt8(ascii: "\n")]
             }
@@ -374,7 +378,14 @@ private var echoServerDesigns: [EchoServerMutant] {
         EchoServerMutant("echo-long-line-closes-at-once", "closes a client at once after the error line, with the rest of its line unread, so the kernel resets the connection",
                          rejectedBy: ["ECHO-4": .fail]) { server in
             server.closesAtOnceOnLongLine = true
-            server.bufferSize = 4096
+        },
+        EchoServerMutant("echo-unbounded-backlog", "keeps reading a client whose echoes pile up unsent: a client that never reads makes it buffer without limit",
+                         rejectedBy: ["ECHO-3": .fail]) { server in
+            server.backlogLimit = .max
+        },
+        EchoServerMutant("echo-blocking-sends", "leaves client sockets blocking: an echo to a client that does not read blocks the whole server",
+                         rejectedBy: ["ECHO-3": .timedOut]) { server in
+            server.blockingClients = true
         },
         EchoServerMutant("epoll-edge-triggered-one-read", "watches clients edge-triggered but reads 1024 bytes once per event, so the rest of a long line waits for ever",
                          rejectedBy: ["ECHO-4": .timedOut], models: [.epoll]) { server in

@@ -141,6 +141,11 @@ final class LoopbackSocket {
         close()
     }
 
+    /// shutdown(SHUT_RDWR): ends the connection both ways and wakes a thread blocked sending on it.
+    func shutDown() {
+        _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR))
+    }
+
     func close() {
         if descriptor >= 0 { _ = Glibc.close(descriptor) }
         descriptor = -1

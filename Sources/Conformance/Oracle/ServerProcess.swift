@@ -61,7 +61,8 @@ final class ServerProcess {
         var line: [UInt8] = []
         var byte: UInt8 = 0
         while true {
-            guard LoopbackSocket.await(output.readEnd, POLLIN, seconds: 10) else {
+            // A pipe whose writer ended polls POLLHUP alone once drained (SELECT-4).
+            guard LoopbackSocket.await(output.readEnd, POLLIN | POLLHUP, seconds: 10) else {
                 throw CheckFailure("the server printed no first line within 10 s")
             }
             guard read(output.readEnd, &byte, 1) == 1 else { throw CheckFailure("the server ended before printing its first line") }

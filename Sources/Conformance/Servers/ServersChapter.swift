@@ -24,9 +24,10 @@ extension Chapter {
               """),
         .rule("ECHO-3", "IO并发模型", c: false,
               """
-              A client that sends half a line and then nothing, or resets the connection in the \
-              middle of a line, delays and disturbs nobody; the silent one is echoed once it ends \
-              its line.
+              A client that sends half a line and then nothing, resets the connection in the \
+              middle of a line, or sends lines without reading their echoes (held up by the server \
+              within 64 MiB) delays and disturbs nobody; the silent one is echoed once it ends its \
+              line.
               """),
         .rule("ECHO-4", "IO并发模型", c: false,
               """
