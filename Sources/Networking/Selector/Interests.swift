@@ -1,9 +1,11 @@
 import Conformance
 
 /// What select and poll watch, kept in user space (epoll keeps its own in the kernel): each
-/// registered descriptor with the events asked for, and the typed errors epoll's kernel gives.
+/// registered descriptor with the events asked for, and the typed errors epoll's kernel gives;
+/// every call after `close()` throws `.closed`.
 struct Interests {
     private(set) var events: [Int32: IOEvents] = [:]
+    private(set) var isClosed = false
     /// The events the mechanism can express.
     let supported: IOEvents
     let mechanism: IOMechanism
@@ -29,10 +31,19 @@ struct Interests {
     }
 
     mutating func unregister(_ descriptor: Int32) throws(SelectorError) {
+        guard !isClosed else { throw .closed }
         guard events.removeValue(forKey: descriptor) != nil else { throw .notRegistered(descriptor) }
     }
 
+    mutating func close() { isClosed = true }
+
+    /// Throws `.closed` after `close()`, as every call does.
+    func checkOpen() throws(SelectorError) {
+        guard !isClosed else { throw .closed }
+    }
+
     private func check(_ asked: IOEvents) throws(SelectorError) {
+        guard !isClosed else { throw .closed }
         let unsupported = asked.subtracting(supported)
         guard unsupported.isEmpty else { throw .unsupported(unsupported, mechanism) }
     }

@@ -8,27 +8,23 @@ import Glibc
 public final class PollSelector: SelectorObject {
     public var mechanism: IOMechanism { .poll }
     private var interests = Interests(.poll, supported: IOEvents(rawValue: ~0).subtracting(IOEvents.epollFlags))
-    private var isClosed = false
 
     public init() {}
 
     public func register(_ descriptor: Int32, for events: IOEvents) throws(SelectorError) {
-        guard !isClosed else { throw .closed }
         try interests.register(descriptor, for: events)
     }
 
     public func modify(_ descriptor: Int32, for events: IOEvents) throws(SelectorError) {
-        guard !isClosed else { throw .closed }
         try interests.modify(descriptor, for: events)
     }
 
     public func unregister(_ descriptor: Int32) throws(SelectorError) {
-        guard !isClosed else { throw .closed }
         try interests.unregister(descriptor)
     }
 
     public func wait(timeout: Double?) throws(SelectorError) -> [ReadyDescriptor] {
-        guard !isClosed else { throw .closed }
+        try interests.checkOpen()
         var entries = interests.descriptors.map { descriptor in
             pollfd(fd: descriptor, events: Int16(truncatingIfNeeded: interests.events[descriptor]!.rawValue), revents: 0)
         }
@@ -44,5 +40,5 @@ public final class PollSelector: SelectorObject {
         }
     }
 
-    public func close() { isClosed = true }
+    public func close() { interests.close() }
 }

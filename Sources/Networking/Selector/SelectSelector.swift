@@ -12,29 +12,26 @@ import Glibc
 public final class SelectSelector: SelectorObject {
     public var mechanism: IOMechanism { .select }
     private var interests = Interests(.select, supported: [.readable, .writable, .priority])
-    private var isClosed = false
 
     public init() {}
 
     public func register(_ descriptor: Int32, for events: IOEvents) throws(SelectorError) {
-        guard !isClosed else { throw .closed }
+        try interests.checkOpen()
         guard descriptor < FD_SETSIZE else { throw .descriptorTooLarge(descriptor) }
         guard descriptor >= 0 else { throw .badDescriptor(descriptor) }
         try interests.register(descriptor, for: events)
     }
 
     public func modify(_ descriptor: Int32, for events: IOEvents) throws(SelectorError) {
-        guard !isClosed else { throw .closed }
         try interests.modify(descriptor, for: events)
     }
 
     public func unregister(_ descriptor: Int32) throws(SelectorError) {
-        guard !isClosed else { throw .closed }
         try interests.unregister(descriptor)
     }
 
     public func wait(timeout: Double?) throws(SelectorError) -> [ReadyDescriptor] {
-        guard !isClosed else { throw .closed }
+        try interests.checkOpen()
         let deadline = timeout.map { Deadline(after: $0) }
         var reading = fd_set(), writing = fd_set(), exceptional = fd_set()
         while true {
@@ -64,7 +61,7 @@ public final class SelectSelector: SelectorObject {
         }
     }
 
-    public func close() { isClosed = true }
+    public func close() { interests.close() }
 
     /// Puts each descriptor that asked for `event` in `set`.
     private func fill(_ set: inout fd_set, _ event: IOEvents) {
