@@ -103,12 +103,9 @@ public final class Socket: SocketObject {
         let deadline = timeout.map { Deadline(after: $0) }
         var sent = 0
         while sent < bytes.count {
-            let count = bytes[sent...].withUnsafeBytes { Glibc.send(open, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if count >= 0 { sent += count; continue }
-            let failure = Errno.current
-            if failure == .interrupted { continue }
-            guard failure.rawValue == EAGAIN, timeout != 0 else { throw Socket.error("send", failure) }
-            guard try Socket.await(open, POLLOUT, until: deadline) else { throw .timedOut }
+            sent += try call("send", waitingFor: POLLOUT, until: deadline) {
+                (bytes[sent...].withUnsafeBytes { Glibc.send(open, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }, ())
+            }.0
         }
     }
 
@@ -177,7 +174,12 @@ public final class Socket: SocketObject {
     /// what is left of it.
     private func call<Count: BinaryInteger, Extra>(_ name: String, waitingFor event: Int32,
                                                    _ attempt: () -> (Count, Extra)) throws(SocketError) -> (Int, Extra) {
-        let deadline = timeout.map { Deadline(after: $0) }
+        try call(name, waitingFor: event, until: timeout.map { Deadline(after: $0) }, attempt)
+    }
+
+    /// The same with the deadline given, for calls made of several system calls (sendAll).
+    private func call<Count: BinaryInteger, Extra>(_ name: String, waitingFor event: Int32, until deadline: Deadline?,
+                                                   _ attempt: () -> (Count, Extra)) throws(SocketError) -> (Int, Extra) {
         while true {
             let (result, extra) = attempt()
             if result >= 0 { return (Int(result), extra) }
