@@ -8,7 +8,7 @@ import Networking
 /// `echo-server`: next to the running executable).
 struct MutantEchoServers: EchoServerAPI {
     let name: String
-    var models: [ServerModel] = ServerModel.allCases
+    let models: [ServerModel]
 
     func command(_ model: ServerModel) -> ServerCommand {
         let me = CommandLine.arguments[0]
@@ -286,17 +286,20 @@ func runIterativeEchoServer(port: UInt16) throws {
     }
 }
 
+/// The models a selector mutant implements.
+private let selectorModels: [ServerModel] = [.select, .poll, .epoll]
+
 /// A mutant echo server: its name, its mistake, the rules that reject it, and how it runs.
 private struct EchoServerMutant {
     let name: String
     let mistake: String
     let rejectedBy: [String: Outcome.Status]
-    var models: [ServerModel] = ServerModel.allCases
+    var models: [ServerModel] = selectorModels
     /// Serves on `port` of 127.0.0.1 until it stops, with a selector on the mechanism given (the
     /// iterative server has none).
     let run: (IOMechanism, UInt16) throws -> Void
 
-    init(_ name: String, _ mistake: String, rejectedBy: [String: Outcome.Status], models: [ServerModel] = ServerModel.allCases,
+    init(_ name: String, _ mistake: String, rejectedBy: [String: Outcome.Status], models: [ServerModel] = selectorModels,
          _ change: @escaping (MutantEchoServer) -> Void) {
         self.name = name
         self.mistake = mistake
@@ -419,11 +422,15 @@ func runEchoServerMutant(_ arguments: [String]) -> Never {
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
         exit(code)
     }
-    guard arguments.count == 5, arguments[1] == "--model", arguments[3] == "--port",
-          let design = echoServerDesigns.first(where: { $0.name == arguments[0] }),
-          let mechanism = IOMechanism(rawValue: arguments[2]), let port = UInt16(arguments[4])
-    else { fail("usage: mutant-runner --echo-server NAME --model select|poll|epoll --port N", code: 64) }
+    guard arguments.count == 5, arguments[1] == "--model", arguments[3] == "--port", let port = UInt16(arguments[4]) else {
+        fail("usage: mutant-runner --echo-server NAME --model M --port N", code: 64)
+    }
     do {
+        if try runServerModelMutant(arguments[0], model: arguments[2], port: port) { exit(0) }
+        guard let design = echoServerDesigns.first(where: { $0.name == arguments[0] }),
+              let mechanism = IOMechanism(rawValue: arguments[2]) else {
+            fail("no echo server mutant \(arguments[0]) on the \(arguments[2]) model", code: 64)
+        }
         try design.run(mechanism, port)
     } catch {
         fail("\(error)", code: 1)

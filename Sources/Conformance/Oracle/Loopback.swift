@@ -28,9 +28,15 @@ final class LoopbackSocket {
         return socket
     }
 
-    /// A TCP client connected to `port` of 127.0.0.1.
-    static func connected(to port: UInt16) throws -> LoopbackSocket {
+    /// A TCP client connected to `port` of 127.0.0.1; with `buffers`, its SO_RCVBUF and
+    /// SO_SNDBUF are set to that many bytes before it connects (the kernel doubles them).
+    static func connected(to port: UInt16, buffers: Int32? = nil) throws -> LoopbackSocket {
         let socket = try open(SOCK_STREAM)
+        if var bytes = buffers {
+            for option in [SO_RCVBUF, SO_SNDBUF] {
+                try setup("setsockopt") { setsockopt(socket.descriptor, SOL_SOCKET, option, &bytes, socklen_t(MemoryLayout<Int32>.size)) }
+            }
+        }
         var address = loopback(port)
         try setup("connect") { withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
             Glibc.connect(socket.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
@@ -140,12 +146,13 @@ final class LoopbackSocket {
     }
 
     /// Waits up to `seconds` for `events` on any descriptor; true once one of them is reported.
+    /// With 0 seconds it looks once.
     static func await(_ descriptor: CInt, _ events: Int32, seconds: Double = 10) -> Bool {
         var entry = pollfd(fd: descriptor, events: Int16(events), revents: 0)
         let deadline = Deadline(after: seconds)
-        while !deadline.hasPassed {
+        repeat {
             if poll(&entry, 1, deadline.remainingMilliseconds()) > 0 { return entry.revents & Int16(events) != 0 }
-        }
+        } while !deadline.hasPassed
         return false
     }
 

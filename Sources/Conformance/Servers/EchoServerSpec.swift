@@ -77,9 +77,10 @@ public struct EchoServerSpec<Implementation: EchoServerAPI>: Spec {
             try expectEcho(silent, "half a line\n", "\(model): the silent client, once it ended its line")
 
             step("\(model): a client sending lines and reading none of their echoes")
-            let greedy = try LoopbackSocket.connected(to: server.port)
-            let line = [UInt8](repeating: UInt8(ascii: "g"), count: 1023) + [UInt8(ascii: "\n")]
-            let flooding = try CheckThread { for _ in 0..<(64 << 10) { guard (try? greedy.send(line)) != nil else { return } } }
+            // Small buffers: less is in flight before the kernel holds the flood up.
+            let greedy = try LoopbackSocket.connected(to: server.port, buffers: 65536)
+            let line = [UInt8](repeating: UInt8(ascii: "g"), count: 16383) + [UInt8(ascii: "\n")]
+            let flooding = try CheckThread { for _ in 0..<(4 << 10) { guard (try? greedy.send(line)) != nil else { return } } }
             // Both asleep, 3 looks in a row: the server has stopped taking the flood (it stopped
             // reading that client, or it is stuck sending to it), whichever thread or child
             // process serves it.

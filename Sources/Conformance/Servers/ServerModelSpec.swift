@@ -138,7 +138,7 @@ public struct ServerModelSpec<Implementation: EchoServerAPI>: Spec {
             try expectEcho(client, "client \(count)\n", "thread: client \(count)")
             clients.append(client)
             try expectEqual(ProcFS.threads(of: server.pid).count, before + count,
-                            "thread: the server's threads with \(count) clients connected (\(before) before any)")
+                            "thread: the server's threads with \(count) of 5 clients connected (\(before) before the first)")
             try expectEqual(ProcFS.children(of: server.pid), [], "thread: the server's child processes")
         }
         clients.removeAll()

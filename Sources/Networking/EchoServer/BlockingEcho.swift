@@ -3,10 +3,10 @@ import Glibc
 
 /// What the blocking models (loop, fork, thread) share: the listening socket, and serving one
 /// client with blocking calls until it leaves.
-enum BlockingEcho {
+public enum BlockingEcho {
     /// A blocking TCP listener on 127.0.0.1:`port` (0: a free port), SO_REUSEADDR set so that a
     /// restarted server can listen again while old connections are in TIME_WAIT.
-    static func listener(port: UInt16) throws(SocketError) -> Socket {
+    public static func listener(port: UInt16) throws(SocketError) -> Socket {
         let listener = try SocketFactory().tcp()
         try listener.setReuseAddress(true)
         try listener.bind(.loopback(port))
@@ -16,7 +16,7 @@ enum BlockingEcho {
 
     /// Accepts the next client; nil once a stop was requested (the handler shut the listener down,
     /// which makes accept fail with EINVAL).
-    static func accept(_ listener: Socket) -> Socket? {
+    public static func accept(_ listener: Socket) -> Socket? {
         while !StopByShutdown.requested {
             do throws(SocketError) {
                 return try listener.accept().0
@@ -37,7 +37,7 @@ enum BlockingEcho {
     /// long, the error line is sent, the server ends its side, and it reads and drops what the
     /// client still sends until the client closes (closing with unread bytes would send a reset,
     /// which could destroy the error line before the client reads it).
-    static func serve(_ client: Socket, buffer: UnsafeMutableRawBufferPointer) {
+    public static func serve(_ client: Socket, buffer: UnsafeMutableRawBufferPointer) {
         let connection = EchoConnection(client)
         do throws(SocketError) {
             while true {
@@ -55,7 +55,7 @@ enum BlockingEcho {
         }
     }
 
-    static func log(_ message: String) {
+    public static func log(_ message: String) {
         var line = "echo-server: \(message)\n"
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
