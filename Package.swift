@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "Processes", dependencies: ["Conformance"]),
         .target(name: "Multiprocessing", dependencies: ["Conformance", "Processes", "CSystem"]),
         .target(name: "Threading", dependencies: ["Conformance", "CSystem"]),
-        .target(name: "Networking", dependencies: ["Conformance", "CSystem"]),
+        .target(name: "Networking", dependencies: ["Conformance", "CSystem", "Threading"]),
         .target(name: "Grading", dependencies: ["Conformance", "CSystem"]),
         .target(name: "ConformanceTesting", dependencies: ["Grading"]),
         .executableTarget(name: "reference-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking"]),

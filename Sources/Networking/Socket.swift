@@ -158,6 +158,12 @@ public final class Socket: SocketObject {
         guard Glibc.shutdown(try openDescriptor(), Int32(SHUT_WR)) == 0 else { throw Socket.error("shutdown") }
     }
 
+    /// shutdown(SHUT_RDWR): ends both directions at once for every holder of the socket; a call
+    /// blocked on it in another thread wakes (a receive returns 0 bytes, a send fails).
+    public func shutdownBoth() throws(SocketError) {
+        guard Glibc.shutdown(try openDescriptor(), Int32(SHUT_RDWR)) == 0 else { throw Socket.error("shutdown") }
+    }
+
     public func close() {
         guard descriptor >= 0 else { return }
         Glibc.close(descriptor)

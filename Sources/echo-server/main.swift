@@ -1,12 +1,13 @@
-// echo-server --model select|poll|epoll --port N: the line echo server of the course's server
-// models. Prints `listening on 127.0.0.1:PORT` first (port 0 picks a free one), serves until
-// SIGINT or SIGTERM, then closes every socket and exits 0.
+// echo-server --model loop|udp|fork|thread|select|poll|epoll --port N: the line echo server of
+// the course's server models. Prints `listening on 127.0.0.1:PORT` first (port 0 picks a free
+// one), serves until SIGINT or SIGTERM, then closes every socket and exits 0.
 import CSystem
 import Conformance
 import Glibc
 import Networking
 
-let usage = "usage: echo-server --model select|poll|epoll --port N (0 picks a free port)"
+let models = ServerModel.allCases.map(\.rawValue).joined(separator: "|")
+let usage = "usage: echo-server --model \(models) --port N (0 picks a free port)"
 
 func fail(_ message: String, code: Int32) -> Never {
     var line = "echo-server: \(message)\n"
@@ -14,15 +15,15 @@ func fail(_ message: String, code: Int32) -> Never {
     exit(code)
 }
 
-var model: IOMechanism?
+var model: ServerModel?
 var port: UInt16?
 var arguments = CommandLine.arguments.dropFirst()
 while let option = arguments.popFirst() {
     guard let value = arguments.popFirst() else { fail("\(option) needs a value\n\(usage)", code: 64) }
     switch option {
     case "--model":
-        guard let mechanism = IOMechanism(rawValue: value) else { fail("unknown model '\(value)'\n\(usage)", code: 64) }
-        model = mechanism
+        guard let chosen = ServerModel(rawValue: value) else { fail("unknown model '\(value)'\n\(usage)", code: 64) }
+        model = chosen
     case "--port":
         guard let number = UInt16(value) else { fail("'\(value)' is not a port (0 ... 65535)\n\(usage)", code: 64) }
         port = number
@@ -32,11 +33,35 @@ while let option = arguments.popFirst() {
 }
 guard let model, let port else { fail(usage, code: 64) }
 
-do {
-    let server = try SelectorEchoServer(model, port: port)
-    print("listening on 127.0.0.1:\(server.port)")
+/// Prints the first line, as the spec and the benchmarks wait for it.
+func announce(_ port: UInt16) {
+    print("listening on 127.0.0.1:\(port)")
     fflush(cs_stdout())
-    try server.serve()
+}
+
+do {
+    switch model {
+    case .loop:
+        let server = try LoopEchoServer(port: port)
+        announce(server.port)
+        server.serve()
+    case .udp:
+        let server = try UDPEchoServer(port: port)
+        announce(server.port)
+        server.serve()
+    case .fork:
+        let server = try ForkEchoServer(port: port)
+        announce(server.port)
+        server.serve()
+    case .thread:
+        let server = try ThreadEchoServer(port: port)
+        announce(server.port)
+        server.serve()
+    case .select, .poll, .epoll:
+        let server = try SelectorEchoServer(IOMechanism(rawValue: model.rawValue)!, port: port)
+        announce(server.port)
+        try server.serve()
+    }
 } catch {
     fail("\(error)", code: 1)
 }

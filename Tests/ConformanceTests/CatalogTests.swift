@@ -16,7 +16,7 @@ import Threading
         ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()), PipeSpec(PipeFactory()),
         QueueSpec(QueueFactory()), SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
         ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()), DeadlockSpec(DeadlockFactory()),
-        GILSpec(GILFactory()), SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers()),
+        GILSpec(GILFactory()), SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers()), ServerModelSpec(EchoServers()),
     ]
 
     /// Verify that ids are unique and well formed, and that each rule names its concept and a section of its chapter.

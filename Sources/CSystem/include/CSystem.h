@@ -154,4 +154,6 @@ const char *cs_errno_name(int number);
 /// "KILL" for SIGKILL, or NULL for an unknown number.
 const char *cs_signal_abbreviation(int number);
 
+#include "ServerSignals.h"
+
 #endif

@@ -21,10 +21,10 @@ final class LoopbackSocket {
         return socket
     }
 
-    /// A UDP socket bound to a free port of 127.0.0.1.
-    static func udp() throws -> LoopbackSocket {
+    /// A UDP socket bound to `port` of 127.0.0.1 (0: a free port).
+    static func udp(port: UInt16 = 0) throws -> LoopbackSocket {
         let socket = try open(SOCK_DGRAM)
-        try socket.bind(port: 0)
+        try socket.bind(port: port)
         return socket
     }
 
@@ -89,6 +89,21 @@ final class LoopbackSocket {
         var buffer = [UInt8](repeating: 0, count: maximum)
         let count = try LoopbackSocket.setup("recv") { buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, maximum, 0) } }
         return Array(buffer[..<count])
+    }
+
+    /// One datagram and the port it came from, within `seconds`: a check failure naming `what`
+    /// if none comes.
+    func receiveDatagram(within seconds: Double, _ what: @autoclosure () -> String) throws -> (bytes: [UInt8], port: UInt16) {
+        guard self.await(POLLIN, seconds: seconds) else { throw CheckFailure("\(what()): nothing came within \(seconds) s") }
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        var address = sockaddr_in()
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let count = try LoopbackSocket.setup("recvfrom") { buffer.withUnsafeMutableBytes { bytes in
+            withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                recvfrom(descriptor, bytes.baseAddress, bytes.count, 0, $0, &length)
+            } }
+        } }
+        return (Array(buffer[..<count]), UInt16(bigEndian: address.sin_port))
     }
 
     /// Receives exactly `count` bytes, or fewer if the peer closes first.

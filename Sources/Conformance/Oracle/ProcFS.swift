@@ -10,6 +10,9 @@ enum ProcFS {
         var state: Character
         /// The parent's pid.
         var parent: pid_t
+        /// When it started, in clock ticks after boot: with the pid, it names one process even if
+        /// the pid is reused later.
+        var startTime: UInt64
     }
 
     /// The stat line of `pid`, or nil when there is no such process.
@@ -23,8 +26,10 @@ enum ProcFS {
         // "pid (name) S ppid ...": the name ends at the LAST ')', as proc(5) warns.
         guard let open = line.firstIndex(of: "("), let close = line.lastIndex(of: ")") else { return nil }
         let fields = line[line.index(after: close)...].split(separator: " ")
-        guard fields.count > 2, let state = fields[0].first, let parent = pid_t(fields[1]) else { return nil }
-        return Stat(name: String(line[line.index(after: open)..<close]), state: state, parent: parent)
+        // After the name: state (field 3), ppid (4), ... starttime (22).
+        guard fields.count > 19, let state = fields[0].first, let parent = pid_t(fields[1]),
+              let startTime = UInt64(fields[19]) else { return nil }
+        return Stat(name: String(line[line.index(after: open)..<close]), state: state, parent: parent, startTime: startTime)
     }
 
     /// The first number of `/proc/self/task/<tid>/syscall`: the system call a thread is blocked in.
@@ -67,12 +72,63 @@ enum ProcFS {
 
     /// The pids of this process's children, found by scanning every `/proc/<pid>/stat`.
     static func children(of parent: pid_t) -> [pid_t] {
-        guard let directory = opendir("/proc") else { return [] }
+        names(in: "/proc").compactMap { pid_t($0) }.filter { stat($0)?.parent == parent }
+    }
+
+    /// The thread ids of process `pid` (`/proc/<pid>/task`); empty once it is gone.
+    static func threads(of pid: pid_t) -> [pid_t] {
+        names(in: "/proc/\(pid)/task").compactMap { pid_t($0) }
+    }
+
+    /// Whether every thread of `pid` and of its children is asleep (state S), stopped or a
+    /// zombie: none is running or runnable (R) or in an uninterruptible wait (D).
+    static func isAsleep(withChildren pid: pid_t) -> Bool {
+        for process in [pid] + children(of: pid) {
+            for thread in threads(of: process) {
+                guard let state = stat(atPath: "/proc/\(process)/task/\(thread)/stat")?.state else { continue }
+                if state == "R" || state == "D" { return false }
+            }
+        }
+        return true
+    }
+
+    /// The inode of the TCP socket of 127.0.0.1:`localPort` connected to 127.0.0.1:`remotePort`,
+    /// from `/proc/net/tcp` (lines "sl local_address rem_address st ... inode", addresses in hex).
+    static func tcpSocketInode(localPort: UInt16, remotePort: UInt16) -> UInt64? {
+        let local = "0100007F:" + hex(localPort), remote = "0100007F:" + hex(remotePort)
+        for line in (read("/proc/net/tcp") ?? "").split(separator: "\n").dropFirst() {
+            let fields = line.split(separator: " ")
+            if fields.count > 9, fields[1] == local, fields[2] == remote { return UInt64(fields[9]) }
+        }
+        return nil
+    }
+
+    /// The inodes of the sockets process `pid` has open (its `/proc/<pid>/fd` links "socket:[N]").
+    static func socketInodes(of pid: pid_t) -> Set<UInt64> {
+        var inodes: Set<UInt64> = []
+        for descriptor in names(in: "/proc/\(pid)/fd") {
+            var target = [CChar](repeating: 0, count: 64)
+            let count = readlink("/proc/\(pid)/fd/\(descriptor)", &target, target.count - 1)
+            guard count > 0 else { continue }
+            let link = String(decoding: target[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if link.hasPrefix("socket:["), let inode = UInt64(link.dropFirst(8).dropLast()) { inodes.insert(inode) }
+        }
+        return inodes
+    }
+
+    private static func hex(_ port: UInt16) -> String {
+        let digits = String(port, radix: 16, uppercase: true)
+        return String(repeating: "0", count: 4 - digits.count) + digits
+    }
+
+    /// The entries of a directory but "." and "..".
+    private static func names(in path: String) -> [String] {
+        guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
-        var found: [pid_t] = []
+        var found: [String] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if let pid = pid_t(name), stat(pid)?.parent == parent { found.append(pid) }
+            if name != "." && name != ".." { found.append(name) }
         }
         return found
     }

@@ -2,8 +2,8 @@ import CSystem
 import Glibc
 
 /// A server the checks start as a process, as a user would: its first stdout line must be
-/// `listening on 127.0.0.1:PORT`. It is stopped with SIGKILL and reaped when the check is done with
-/// it, whatever happened.
+/// `listening on 127.0.0.1:PORT`. When the check is done with it, whatever happened, it is
+/// killed with its child processes (a fork server's) and reaped.
 final class ServerProcess {
     let pid: pid_t
     private(set) var port: UInt16 = 0
@@ -35,6 +35,12 @@ final class ServerProcess {
 
     deinit {
         if !reaped {
+            // Stopped first (state T: a fork under way has finished), it forks no child while
+            // its children are killed.
+            kill(pid, SIGSTOP)
+            let deadline = Deadline(after: 1)
+            while ProcFS.stat(pid)?.state != "T" && !deadline.hasPassed { usleep(1000) }
+            for child in ProcFS.children(of: pid) { kill(child, SIGKILL) }
             kill(pid, SIGKILL)
             _ = try? Children.reap(ProcessID(rawValue: pid))
         }

@@ -1,8 +1,8 @@
 import Glibc
 
-/// The checks of ECHO-1 ... ECHO-5 against each model of an `EchoServerAPI`: the server runs
-/// as its own process, and the clients are the check's `LoopbackSocket`s. An echo that does not
-/// come within 10 s fails the check.
+/// The checks of ECHO-1 ... ECHO-5 against each model of an `EchoServerAPI` a rule applies to: the
+/// server runs as its own process, and the clients are the check's `LoopbackSocket`s. An echo that
+/// does not come within 10 s fails the check; so does a rule none of whose models is implemented.
 public struct EchoServerSpec<Implementation: EchoServerAPI>: Spec {
     public static var concept: String { "echo-server" }
     let implementation: Implementation
@@ -22,8 +22,8 @@ public struct EchoServerSpec<Implementation: EchoServerAPI>: Spec {
     /// ECHO-1: "hel" then "lo\n" come back as "hello\n"; three lines in one send come back;
     /// an empty line and a line of every byte value but "\n" come back unchanged.
     func echoesEveryLine() throws {
-        for model in implementation.models {
-            let server = try start(model)
+        for model in try implementation.models("TCP", where: \.isStream) {
+            let server = try implementation.start(model)
             let client = try LoopbackSocket.connected(to: server.port)
             try client.send(Array("hel".utf8))
             try expectTrue(!client.await(POLLIN, seconds: 0.1), "\(model): something came back for \"hel\", half a line")
@@ -43,8 +43,8 @@ public struct EchoServerSpec<Implementation: EchoServerAPI>: Spec {
     /// ECHO-2: 100 clients connected at once each send 3 lines, taking turns, and each gets its
     /// own 3 lines back.
     func servesAHundredClientsAtOnce() throws {
-        for model in implementation.models {
-            let server = try start(model)
+        for model in try implementation.models("concurrent", where: \.isConcurrent) {
+            let server = try implementation.start(model)
             step("\(model): connecting 100 clients")
             let clients = try (0..<100).map { _ in try LoopbackSocket.connected(to: server.port) }
             for turn in 0..<3 {
@@ -61,8 +61,8 @@ public struct EchoServerSpec<Implementation: EchoServerAPI>: Spec {
     /// is echoed once it ends its line. A client that sends lines and reads none of their echoes
     /// is held up by the server within 64 MiB, and delays nobody either.
     func slowAndVanishingClientsDelayNobody() throws {
-        for model in implementation.models {
-            let server = try start(model)
+        for model in try implementation.models("concurrent", where: \.isConcurrent) {
+            let server = try implementation.start(model)
             let silent = try LoopbackSocket.connected(to: server.port)
             try silent.send(Array("half a li".utf8))
             let vanishing = try LoopbackSocket.connected(to: server.port)
@@ -81,12 +81,13 @@ public struct EchoServerSpec<Implementation: EchoServerAPI>: Spec {
             let line = [UInt8](repeating: UInt8(ascii: "g"), count: 1023) + [UInt8(ascii: "\n")]
             let flooding = try CheckThread { for _ in 0..<(64 << 10) { guard (try? greedy.send(line)) != nil else { return } } }
             // Both asleep, 3 looks in a row: the server has stopped taking the flood (it stopped
-            // reading that client, or it is stuck sending to it).
+            // reading that client, or it is stuck sending to it), whichever thread or child
+            // process serves it.
             var calm = 0
             while calm < 3 {
                 try expectTrue(!flooding.finished.isReadable(),
                                "\(model): the server took 64 MiB of lines from a client that reads none of their echoes (its backlog has no limit)")
-                let asleep = ProcFS.threadState(flooding.tid) == "S" && ProcFS.stat(server.pid)?.state == "S"
+                let asleep = ProcFS.threadState(flooding.tid) == "S" && ProcFS.isAsleep(withChildren: server.pid)
                 calm = asleep ? calm + 1 : 0
                 usleep(1000)
             }
@@ -99,10 +100,11 @@ public struct EchoServerSpec<Implementation: EchoServerAPI>: Spec {
     }
 
     /// ECHO-4: a line of 65536 bytes comes back; one of 200000 gets the error line and then the
-    /// end of the connection (FIN, not a reset); the server serves the next client.
+    /// end of the connection (FIN, not a reset); the server serves the next client (on the loop
+    /// model, once the refused one has left).
     func refusesTooLongALine() throws {
-        for model in implementation.models {
-            let server = try start(model)
+        for model in try implementation.models("TCP", where: \.isStream) {
+            let server = try implementation.start(model)
             let client = try LoopbackSocket.connected(to: server.port)
             let longest = [UInt8](repeating: UInt8(ascii: "y"), count: 65536) + [UInt8(ascii: "\n")]
             try client.send(longest)
@@ -113,40 +115,38 @@ public struct EchoServerSpec<Implementation: EchoServerAPI>: Spec {
             try expectTrue(client.receive(exactly: 1, within: 10, "\(model): the end of the connection").isEmpty,
                            "\(model): the connection stayed open after the error line")
             sender.join()
+            if !model.isConcurrent { client.close() }
             let next = try LoopbackSocket.connected(to: server.port)
             try next.send(Array("still here\n".utf8))
             try expectEcho(next, "still here\n", "\(model): a client after a too-long line")
         }
     }
 
-    /// ECHO-5: SIGTERM, and SIGINT, with a client connected: the server exits with status 0
-    /// within 10 s, the client's connection ends, and the port can be listened on again.
+    /// ECHO-5: SIGTERM, and SIGINT, with a client being served: the server exits with status 0
+    /// within 10 s, the client's connection ends, none of the server's child processes outlives
+    /// it, and the port can be bound again (TCP listened on, UDP bound).
     func stopsCleanlyOnASignal() throws {
-        for model in implementation.models {
+        for model in try implementation.models("", where: { _ in true }) {
             for (signal, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
-                let server = try start(model)
-                let client = try LoopbackSocket.connected(to: server.port)
-                try client.send(Array("before \(name)\n".utf8))
-                try expectEcho(client, "before \(name)\n", "\(model): a client before \(name)")
+                let server = try implementation.start(model)
+                let client = model.isStream ? try LoopbackSocket.connected(to: server.port) : try LoopbackSocket.udp()
+                try expectEcho(model, client, server, "before \(name)\n", "\(model): a client before \(name)")
+                let children = ProcFS.children(of: server.pid).compactMap { pid in ProcFS.stat(pid).map { (pid, $0.startTime) } }
                 step("\(model): sending \(name)")
                 try expectEqual(try server.stop(with: signal), .exited(code: 0), "\(model): how the server ended on \(name)")
-                try expectTrue(try client.receive(exactly: 1, within: 10, "\(model): the end of a client's connection").isEmpty,
-                               "\(model): a client's connection stayed open after \(name)")
-                step("\(model): listening on port \(server.port) again")
-                _ = try LoopbackSocket.listener(port: server.port)
+                for (pid, startTime) in children {
+                    try expectTrue(ProcFS.stat(pid)?.startTime != startTime,
+                                   "\(model): child \(pid) of the server outlived it (neither ended nor reaped by it)")
+                }
+                step("\(model): binding port \(server.port) again")
+                if model.isStream {
+                    try expectTrue(try client.receive(exactly: 1, within: 10, "\(model): the end of a client's connection").isEmpty,
+                                   "\(model): a client's connection stayed open after \(name)")
+                    _ = try LoopbackSocket.listener(port: server.port)
+                } else {
+                    _ = try LoopbackSocket.udp(port: server.port)
+                }
             }
         }
-    }
-
-    private func start(_ model: ServerModel) throws -> ServerProcess {
-        let command = implementation.command(model)
-        step("\(model): starting \(command)")
-        return try ServerProcess(command)
-    }
-
-    /// Reads `text`'s length within 10 s and compares.
-    private func expectEcho(_ client: LoopbackSocket, _ text: String, _ what: String) throws {
-        let bytes = try client.receive(exactly: text.utf8.count, within: 10, what)
-        try expectEqual(String(decoding: bytes, as: UTF8.self), text, what)
     }
 }
