@@ -45,7 +45,7 @@ bench:
 	$(SWIFT) build -c release --product echo-server
 	@mkdir -p .build/peers
 	@for peer in Benchmarks/peers/*.c; do \
-	  $(CC) -O2 -o .build/peers/$$(basename $$peer .c) $$peer || echo "cannot build the C peer $$peer"; \
+	  $(CC) -O2 -pthread -o .build/peers/$$(basename $$peer .c) $$peer || echo "cannot build the C peer $$peer"; \
 	done
 	.build/release/bench $(ROWS)
 

@@ -1,3 +1,4 @@
+import Conformance
 import Foundation
 import Glibc
 import Grading
@@ -11,34 +12,53 @@ struct EchoServer {
     let arguments: [String]
 }
 
+/// One of the course's server models (day4 fork and thread servers, day5 epoll server): the
+/// reference's `echo-server --model NAME` beside the same model written in C and in CPython.
+struct EchoModel {
+    let name: String
+    /// How many idle clients the memory row holds: enough that their cost stands well above the
+    /// page-sized noise of a server's memory, and no more than the model bears: 100 processes for
+    /// fork, 1000 threads for thread (CPython's thread server, left by 10,000 clients at once, takes
+    /// some 45 s to stop, its threads queueing for the GIL), 10,000 connections for epoll.
+    let idleClients: Int
+    let peers: [EchoServer]
+
+    /// `echo-server --model NAME`, built next to this program (.build/release).
+    var reference: EchoServer {
+        EchoServer(name: "reference",
+                   program: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
+                       .appendingPathComponent("echo-server").path,
+                   arguments: ["--model", name])
+    }
+}
+
 /// The echo servers measured from outside, each started as its own process and loaded by
 /// Benchmarks/peers/echo_load.c (built by `make bench` into .build/peers), which takes one core
 /// while the server takes the other.
 enum EchoBenchmarks {
-    /// The reference: `echo-server --model epoll`, built next to this program (.build/release).
-    static let reference = EchoServer(
-        name: "reference",
-        program: URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
-            .appendingPathComponent("echo-server").path,
-        arguments: ["--model", "epoll"])
-
-    static let peers = [
-        EchoServer(name: "C epoll", program: ".build/peers/echo_epoll", arguments: []),
-        EchoServer(name: "CPython selectors", program: "python3.11", arguments: ["\(peerFolder)/echo_selectors.py"]),
+    static let models = [
+        EchoModel(name: "fork", idleClients: 100, peers: [
+            EchoServer(name: "C fork", program: ".build/peers/echo_blocking", arguments: ["--model", "fork"]),
+            EchoServer(name: "CPython fork_server", program: "python3.11", arguments: ["\(peerFolder)/fork_server.py"]),
+        ]),
+        EchoModel(name: "thread", idleClients: 1000, peers: [
+            EchoServer(name: "C thread", program: ".build/peers/echo_blocking", arguments: ["--model", "thread"]),
+            EchoServer(name: "CPython thread_server", program: "python3.11", arguments: ["\(peerFolder)/thread_server.py"]),
+        ]),
+        EchoModel(name: "epoll", idleClients: 10000, peers: [
+            EchoServer(name: "C epoll", program: ".build/peers/echo_epoll", arguments: []),
+            EchoServer(name: "CPython selectors", program: "python3.11", arguments: ["\(peerFolder)/echo_selectors.py"]),
+        ]),
     ]
 
     static let load = ".build/peers/echo_load"
 
-    /// Round trips per second: 100 clients, each sending a 64-byte line and waiting for its
-    /// echo before the next. The servers take turns, 5 rounds of 1 s each (after 0.5 s of
-    /// warm-up), and each figure is the median of its server's rounds: on 2 cores the loopback
-    /// path swings by 2x over seconds, and turns spread those swings over every server.
-    static func roundTrips(_ server: EchoServer) throws -> Double {
-        try roundTripsInTurns[server.name]!.get()
-    }
-
-    nonisolated(unsafe) private static let roundTripsInTurns: [String: Result<Double, any Error>] = {
-        let servers = [reference] + peers
+    /// Round trips per second of each of `servers`, by name: 100 clients, each sending a 64-byte
+    /// line and waiting for its echo before the next. The servers take turns, 5 rounds of 1 s
+    /// each (after 0.5 s of warm-up), and each figure is the median of its server's rounds: on 2
+    /// cores the loopback path swings by 2x over seconds, and turns spread those swings over every
+    /// server. A server that fails a round is not run again; its figure is that failure.
+    static func roundTripsInTurns(_ servers: [EchoServer]) -> [String: Result<Double, any Error>] {
         var rounds: [String: [Double]] = [:]
         var failures: [String: any Error] = [:]
         for _ in 0..<5 {
@@ -55,12 +75,11 @@ enum EchoBenchmarks {
             if let failure = failures[server.name] {
                 figures[server.name] = .failure(failure)
             } else {
-                let sorted = rounds[server.name]!.sorted()
-                figures[server.name] = .success(sorted[sorted.count / 2])
+                figures[server.name] = .success(median(rounds[server.name]!))
             }
         }
         return figures
-    }()
+    }
 
     /// One round: round trips per second over `seconds`, after 0.5 s of warm-up.
     private static func roundTripsOnce(_ server: EchoServer, seconds: Double) throws -> Double {
@@ -70,30 +89,78 @@ enum EchoBenchmarks {
                                             "--seconds", "\(seconds)", "--warmup", "0.5", "--line-bytes", "64"])
     }
 
-    /// The memory an idle connection costs the server: its resident set (VmRSS) before and while
-    /// echo_load holds 10,000 connections open, each served one line; KiB per connection.
-    static func idleMemory(_ server: EchoServer, connections: Int = 10_000) throws -> Double {
+    /// The memory an idle client costs the server, in KiB per client: the proportional set size
+    /// of the server and all its descendants (`ProcessTree.proportionalKiB`) before, and while
+    /// echo_load holds `clients` connections open, each served one line. Summed over the tree, a
+    /// page a forked child still shares with its parent counts once, not once per child; for one
+    /// process it is the growth of its resident set. Memory the kernel keeps for a client (its
+    /// socket, a process's page tables) is not counted. The median of 3 servers started afresh: a
+    /// forked child's stack layout, random with each start, moves its cost by a page.
+    static func idleMemory(_ server: EchoServer, clients: Int) throws -> Double {
+        median(try (0..<3).map { _ in try idleMemoryOnce(server, clients: clients) })
+    }
+
+    private static func idleMemoryOnce(_ server: EchoServer, clients: Int) throws -> Double {
         let running = try RunningServer(server)
         defer { running.stop() }
-        let before = try residentKiB(running.child.pid)
-        let holder = try Child(load, ["--port", "\(running.port)", "--idle", "\(connections)"])
+        let before = ProcessTree.proportionalKiB(running.child.pid)
+        let holder = try Child(load, ["--port", "\(running.port)", "--idle", "\(clients)"])
         defer { holder.stop() }
         guard let line = try holder.readLine(within: 120), line == "ready" else {
             throw BenchmarkError("echo_load --idle ended before its connections were ready")
         }
-        let after = try residentKiB(running.child.pid)
+        let after = ProcessTree.proportionalKiB(running.child.pid)
         holder.closeInput() // echo_load closes its connections and exits
         guard holder.wait(within: 30) == 0 else { throw BenchmarkError("echo_load --idle failed") }
-        return Double(after - before) / Double(connections)
+        return Double(after - before) / Double(clients)
     }
 
-    /// VmRSS of /proc/PID/status, in KiB.
-    private static func residentKiB(_ pid: pid_t) throws -> Int {
-        let status = try String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)
-        guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") }),
-              let kiB = Int(line.split(whereSeparator: \.isWhitespace)[1]) // "VmRSS:\t 1524 kB"
-        else { throw BenchmarkError("no VmRSS in /proc/\(pid)/status") }
-        return kiB
+    /// The middle value (the upper one of an even count).
+    private static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+}
+
+/// The round trips per second of a model's servers, measured in turns
+/// (`EchoBenchmarks.roundTripsInTurns`) the first time one of them is asked for: the reference
+/// and its peers are figures of one row.
+final class RoundTripsInTurns {
+    private let servers: [EchoServer]
+    private lazy var figures = EchoBenchmarks.roundTripsInTurns(servers)
+
+    init(_ model: EchoModel) { servers = [model.reference] + model.peers }
+
+    func figure(of server: EchoServer) throws -> Double { try figures[server.name]!.get() }
+}
+
+/// A process and its descendants, as /proc shows them.
+enum ProcessTree {
+    /// The proportional set size (PSS, the `Pss:` line of /proc/PID/smaps_rollup) of `pid` and all
+    /// its descendants, summed, in KiB. PSS charges a page mapped by n processes 1/n to each. A
+    /// process that ends meanwhile counts 0.
+    static func proportionalKiB(_ pid: pid_t) -> Int {
+        ([pid] + descendants(of: pid)).reduce(0) { total, member in
+            guard let rollup = try? String(contentsOfFile: "/proc/\(member)/smaps_rollup", encoding: .utf8),
+                  let line = rollup.split(separator: "\n").first(where: { $0.hasPrefix("Pss:") }),
+                  let kiB = Int(line.split(whereSeparator: \.isWhitespace)[1]) // "Pss:    464 kB"
+            else { return total }
+            return total + kiB
+        }
+    }
+
+    /// Every descendant of `pid`: the children each of its threads created
+    /// (/proc/PID/task/TID/children), theirs, and so on.
+    private static func descendants(of pid: pid_t) -> [pid_t] {
+        var found: [pid_t] = []
+        var parents = [pid]
+        while let parent = parents.popLast() {
+            let threads = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(parent)/task")) ?? []
+            for thread in threads {
+                let children = (try? String(contentsOfFile: "/proc/\(parent)/task/\(thread)/children", encoding: .utf8)) ?? ""
+                let pids = children.split(separator: " ").compactMap { pid_t($0) }
+                found += pids
+                parents += pids
+            }
+        }
+        return found
     }
 }
 
@@ -103,6 +170,9 @@ struct RunningServer {
     let port: Int
 
     init(_ server: EchoServer) throws {
+        // The processes a server leaves when it ends (a fork server's children) come to this
+        // process, where `stop` finds them.
+        Watching.becomeSubreaper()
         child = try Child(server.program, server.arguments + ["--port", "0"])
         let prefix = "listening on 127.0.0.1:"
         guard let line = try child.readLine(within: 10), line.hasPrefix(prefix), let port = Int(line.dropFirst(prefix.count)) else {
@@ -112,13 +182,32 @@ struct RunningServer {
         self.port = port
     }
 
-    /// SIGTERM, then reaped (SIGKILL after 10 s); a server that does not exit 0 is reported.
+    /// SIGTERM, then reaped (SIGKILL after 10 s); a server that does not exit 0 is reported. The
+    /// processes it leaves (its children, now this process's) get 5 s to end by themselves, and
+    /// are reaped; any still running then is killed and reported. Call it once the server is the
+    /// last child this process started, so every child left is the server's.
     func stop() {
         let status = child.stop()
         if status != 0 {
             let why = status.map { $0 & 0x7f == 0 ? "exit status \($0 >> 8)" : "signal \($0 & 0x7f)" } ?? "killed after 10 s"
-            FileHandle.standardError.write(Data("bench: \(child.program) did not exit 0 on SIGTERM (\(why))\n".utf8))
+            report("did not exit 0 on SIGTERM (\(why))")
         }
+        let start = ContinuousClock.now
+        while true {
+            var leftover: Int32 = 0
+            let reaped = waitpid(-1, &leftover, WNOHANG)
+            if reaped < 0 { return } // ECHILD: every child is reaped
+            if reaped > 0 { continue }
+            if seconds(since: start) > 5 {
+                report("ended, but \(Watching.killDescendants()) of its processes still ran 5 s later; killed them")
+                return
+            }
+            usleep(2000)
+        }
+    }
+
+    private func report(_ problem: String) {
+        FileHandle.standardError.write(Data("bench: \(child.program) \(problem)\n".utf8))
     }
 }
 

@@ -78,13 +78,20 @@ let rows = [
         project: { try LockBenchmarks.uncontended(count: 50_000_000) },
         peers: [cpython("CPython threading.Lock", "lock.py", ["5000000"]),
                 c("lock", ["50000000"])]),
-    Row(name: "echo round trips, 100 clients (epoll)", unit: "round trips/s",
-        project: { try EchoBenchmarks.roundTrips(EchoBenchmarks.reference) },
-        peers: EchoBenchmarks.peers.map { server in Peer(name: server.name) { try EchoBenchmarks.roundTrips(server) } }),
-    Row(name: "echo idle connections held (epoll)", unit: "KiB per connection",
-        project: { try EchoBenchmarks.idleMemory(EchoBenchmarks.reference) },
-        peers: EchoBenchmarks.peers.map { server in Peer(name: server.name) { try EchoBenchmarks.idleMemory(server) } }),
-]
+] + EchoBenchmarks.models.flatMap { model in
+    // Per model: round trips with the servers taking turns, and the memory an idle client costs.
+    let roundTrips = RoundTripsInTurns(model)
+    return [
+        Row(name: "echo round trips, 100 clients (\(model.name))", unit: "round trips/s",
+            project: { try roundTrips.figure(of: model.reference) },
+            peers: model.peers.map { server in Peer(name: server.name) { try roundTrips.figure(of: server) } }),
+        Row(name: "echo memory per idle client, \(model.idleClients) clients (\(model.name))", unit: "KiB/client",
+            project: { try EchoBenchmarks.idleMemory(model.reference, clients: model.idleClients) },
+            peers: model.peers.map { server in
+                Peer(name: server.name) { try EchoBenchmarks.idleMemory(server, clients: model.idleClients) }
+            }),
+    ]
+}
 
 /// The figure `program` prints on one line, or why there is none.
 func figure(printedBy program: String, _ arguments: [String]) throws -> Double {
@@ -124,7 +131,7 @@ struct ReportRow: Encodable {
 let filters = CommandLine.arguments.dropFirst()
 let chosen = filters.isEmpty ? rows : rows.filter { row in filters.contains { row.name.contains($0) } }
 
-/// A figure as printed: whole numbers, or two decimals below 100 (kibibytes per connection).
+/// A figure as printed: whole numbers, or two decimals below 100 (kibibytes per client).
 func formatted(_ value: Double) -> String {
     abs(value) < 100 ? String(format: "%.2f", value) : String(Int(value))
 }
