@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(name: "grade", dependencies: ["Grading"]),
         .executableTarget(name: "echo-server", dependencies: ["Conformance", "Networking", "CSystem"]),
         // `make bench`: the reference measured beside its peers (Benchmarks/*.py, C).
-        .executableTarget(name: "bench", dependencies: ["Multiprocessing", "Threading", "Grading"], path: "Benchmarks/bench"),
+        .executableTarget(name: "bench", dependencies: ["Conformance", "Multiprocessing", "Threading", "Grading"], path: "Benchmarks/bench"),
         .executableTarget(name: "gil-demo", dependencies: ["Conformance", "Threading", "Multiprocessing"], path: "Demos/gil-demo"),
         // Known-wrong implementations, one or more per rule; each must be rejected by its rules.
         .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking"],
