@@ -402,6 +402,103 @@ static void SOCKET_9_refused_reset_and_closed_are_errors_not_signals(void **stat
     assert_int_equal(errno, EBADF);
 }
 
+/* A call made in another thread, and what it returned. */
+struct blocked_call {
+    int fd;
+    int kind; /* 0 accept, 1 recv, 2 recvfrom */
+    pid_t tid;
+    ssize_t result;
+    int error;
+};
+
+static void *make_blocked_call(void *argument) {
+    struct blocked_call *call = argument;
+    char buffer[100];
+    __atomic_store_n(&call->tid, gettid(), __ATOMIC_SEQ_CST);
+    if (call->kind == 0) call->result = accept4(call->fd, NULL, NULL, SOCK_CLOEXEC);
+    else if (call->kind == 1) call->result = recv(call->fd, buffer, sizeof buffer, 0);
+    else call->result = recvfrom(call->fd, buffer, sizeof buffer, 0, NULL, NULL);
+    call->error = errno;
+    return NULL;
+}
+
+/* Starts `call` in a thread and waits until that thread sleeps (state S in /proc). */
+static pthread_t start_blocked_call(struct blocked_call *call) {
+    pthread_t thread;
+    call->tid = 0;
+    assert_int_equal(pthread_create(&thread, NULL, make_blocked_call, call), 0);
+    pid_t tid;
+    while ((tid = __atomic_load_n(&call->tid, __ATOMIC_SEQ_CST)) == 0) usleep(100);
+    char path[64], line[256];
+    snprintf(path, sizeof path, "/proc/self/task/%d/stat", (int)tid);
+    for (;;) {
+        FILE *stat = fopen(path, "r");
+        if (stat == NULL) fail_msg("the thread of the blocked call ended before it slept");
+        char *read = fgets(line, sizeof line, stat);
+        fclose(stat);
+        char *end = read ? strrchr(line, ')') : NULL;
+        if (end != NULL && end[1] == ' ' && end[2] == 'S') return thread;
+        usleep(1000);
+    }
+}
+
+/* Verify that shutdown(SHUT_RDWR) wakes a thread blocked on the socket: accept fails with EINVAL,
+   recv returns 0, and recvfrom on an unconnected UDP socket returns 0 too, though that shutdown
+   fails with ENOTCONN; that SHUT_WR sends FIN while the socket still receives; and that close()
+   wakes nothing: an accept blocked on a closed listener still returns the next connection. */
+static void SOCKET_10_shutdown_wakes_blocked_calls_and_close_does_not(void **state) {
+    (void)state;
+    int port = 0;
+    struct blocked_call call = {.fd = listener(16, &port), .kind = 0};
+    pthread_t thread = start_blocked_call(&call);
+    SAFE(shutdown(call.fd, SHUT_RDWR));
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    assert_int_equal(call.result, -1);
+    assert_int_equal(call.error, EINVAL);
+    close(call.fd);
+
+    int client, server;
+    connection(&client, &server);
+    call = (struct blocked_call){.fd = server, .kind = 1};
+    thread = start_blocked_call(&call);
+    SAFE(shutdown(server, SHUT_RDWR));
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    assert_int_equal(call.result, 0);
+    char byte;
+    assert_int_equal(recv(client, &byte, 1, 0), 0);
+    close(client);
+    close(server);
+
+    int udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    SAFE(udp);
+    struct sockaddr_in address = loopback(0);
+    SAFE(bind(udp, (struct sockaddr *)&address, sizeof address));
+    call = (struct blocked_call){.fd = udp, .kind = 2};
+    thread = start_blocked_call(&call);
+    assert_int_equal(shutdown(udp, SHUT_RDWR), -1);
+    assert_int_equal(errno, ENOTCONN);
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    assert_int_equal(call.result, 0);
+    close(udp);
+
+    connection(&client, &server);
+    SAFE(shutdown(client, SHUT_WR));
+    assert_int_equal(recv(server, &byte, 1, 0), 0);
+    assert_int_equal(send(server, "x", 1, MSG_NOSIGNAL), 1);
+    assert_int_equal(recv(client, &byte, 1, 0), 1);
+    close(client);
+    close(server);
+
+    call = (struct blocked_call){.fd = listener(16, &port), .kind = 0};
+    thread = start_blocked_call(&call);
+    close(call.fd);
+    client = connected(port);
+    assert_int_equal(pthread_join(thread, NULL), 0);
+    assert_true(call.result >= 0);
+    close((int)call.result);
+    close(client);
+}
+
 /* Verify that the poll bits are the kernel's numbers and epoll's (POLLIN == EPOLLIN == 0x001 ...),
    and that poll, epoll and select report the events asked for and ready: a connection with no data
    asked for IN reports nothing; with unread data asked for IN|OUT (select: both sets) reports both,
@@ -720,6 +817,7 @@ int main(void) {
         cmocka_unit_test(SOCKET_7_recv_returns_what_has_arrived_and_0_after_the_peers_close),
         cmocka_unit_test(SOCKET_8_udp_keeps_datagram_boundaries),
         cmocka_unit_test(SOCKET_9_refused_reset_and_closed_are_errors_not_signals),
+        cmocka_unit_test(SOCKET_10_shutdown_wakes_blocked_calls_and_close_does_not),
         cmocka_unit_test(SELECT_1_the_bits_are_the_kernels_and_a_wait_reports_asked_and_ready),
         cmocka_unit_test(SELECT_2_timeouts_of_0_t_and_none),
         cmocka_unit_test(SELECT_3_a_pending_connection_makes_the_listener_readable),

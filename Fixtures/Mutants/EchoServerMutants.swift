@@ -230,7 +230,7 @@ final class MutantEchoServer {
             if drained && target.closing {
                 if closesAtOnceOnLongLine { return close(target) }
                 guard !target.endedWriting else { return }
-                try target.socket.shutdownWriting()
+                try target.socket.shutdown(.writing)
                 target.endedWriting = true
             }
             let interest: IOEvents = drained ? clientEvents
@@ -277,7 +277,7 @@ func runIterativeEchoServer(port: UInt16) throws {
                 lines(client, buffer[..<count])
                 _ = try client.flush()
                 if client.closing && !client.endedWriting {
-                    try socket.shutdownWriting()
+                    try socket.shutdown(.writing)
                     client.endedWriting = true
                 }
             }

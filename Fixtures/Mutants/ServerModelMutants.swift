@@ -266,7 +266,7 @@ private final class MutantThreadServer {
             try thread.start()
         }
         let threads = lock.withLock {
-            if wakesThreads { for (client, _) in serving.values { try? client.shutdownBoth() } }
+            if wakesThreads { for (client, _) in serving.values { try? client.shutdown(.both) } }
             return serving.values.map(\.thread)
         }
         for thread in threads { try? thread.join() }

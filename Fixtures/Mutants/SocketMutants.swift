@@ -20,6 +20,7 @@ final class MutantSocket: SocketObject {
     var receiving: ((MutantSocket, Int) throws(SocketError) -> [UInt8])?
     var receivingFrom: ((MutantSocket, Int) throws(SocketError) -> ([UInt8], SocketAddress))?
     var closing: ((MutantSocket) -> Void)?
+    var shuttingDown: ((MutantSocket, SocketShutdown) throws(SocketError) -> Void)?
     /// Runs on each socket accepted from this one, to give it the same hooks.
     var change: (MutantSocket) -> Void = { _ in }
 
@@ -63,6 +64,9 @@ final class MutantSocket: SocketObject {
     func send(_ bytes: [UInt8], to address: SocketAddress) throws(SocketError) -> Int { try reference.send(bytes, to: address) }
     func receiveFrom(maximum: Int) throws(SocketError) -> ([UInt8], SocketAddress) {
         if let receivingFrom { try receivingFrom(self, maximum) } else { try reference.receiveFrom(maximum: maximum) }
+    }
+    func shutdown(_ how: SocketShutdown) throws(SocketError) {
+        if let shuttingDown { try shuttingDown(self, how) } else { try reference.shutdown(how) }
     }
     func close() { if let closing { closing(self) } else { reference.close() } }
 }
@@ -122,6 +126,21 @@ private func retried<Result>(_ socket: MutantSocket, _ event: Int32, _ ready: (M
 /// Computed, so no mutable global is shared.
 var socketMutants: [Mutant] {
     [
+        Mutant("socket-shutdown-closes", "shutdown closes the descriptor instead, which wakes no thread blocked on the socket",
+               rejectedBy: ["SOCKET-10": .timedOut],
+               SocketSpec(SocketMutant(change: { socket in socket.shuttingDown = { socket, _ in socket.reference.close() } }))),
+        Mutant("socket-shutdown-writing-only", "shutdown(.both) passes SHUT_WR, so a blocked accept or recv sleeps on",
+               rejectedBy: ["SOCKET-10": .timedOut],
+               SocketSpec(SocketMutant(change: { socket in
+                   socket.shuttingDown = { socket, how throws(SocketError) in try socket.reference.shutdown(how == .both ? .writing : how) }
+               }))),
+        Mutant("socket-shutdown-hides-not-connected", "shutdown swallows ENOTCONN, so an unconnected socket's shutdown seems to succeed",
+               rejectedBy: ["SOCKET-10": .fail],
+               SocketSpec(SocketMutant(change: { socket in
+                   socket.shuttingDown = { socket, how throws(SocketError) in
+                       do throws(SocketError) { try socket.reference.shutdown(how) } catch .notConnected {}
+                   }
+               }))),
         Mutant("socket-negative-timeout-blocks", "setTimeout(-1) makes the socket blocking, as poll's -1 waits for ever",
                rejectedBy: ["SOCKET-1": .fail],
                SocketSpec(SocketMutant(change: { socket in

@@ -153,15 +153,13 @@ public final class Socket: SocketObject {
         return (Array(buffer[..<count]), SocketAddress(sender))
     }
 
-    /// shutdown(SHUT_WR): sends FIN after the bytes already sent; receiving goes on.
-    public func shutdownWriting() throws(SocketError) {
-        guard Glibc.shutdown(try openDescriptor(), Int32(SHUT_WR)) == 0 else { throw Socket.error("shutdown") }
-    }
-
-    /// shutdown(SHUT_RDWR): ends both directions at once for every holder of the socket; a call
-    /// blocked on it in another thread wakes (a receive returns 0 bytes, a send fails).
-    public func shutdownBoth() throws(SocketError) {
-        guard Glibc.shutdown(try openDescriptor(), Int32(SHUT_RDWR)) == 0 else { throw Socket.error("shutdown") }
+    public func shutdown(_ how: SocketShutdown) throws(SocketError) {
+        let native = switch how {
+        case .reading: SHUT_RD
+        case .writing: SHUT_WR
+        case .both: SHUT_RDWR
+        }
+        guard Glibc.shutdown(try openDescriptor(), Int32(native)) == 0 else { throw Socket.error("shutdown") }
     }
 
     public func close() {
@@ -222,6 +220,7 @@ public final class Socket: SocketObject {
         case ECONNRESET: .connectionReset
         case EPIPE: .brokenPipe
         case EADDRINUSE: .addressInUse
+        case ENOTCONN: .notConnected
         case EBADF: .closed
         default: .system(call: call, errno: errno)
         }

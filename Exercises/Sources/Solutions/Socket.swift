@@ -3,10 +3,11 @@ import Conformance
 /// A TCP or UDP socket in Python's three modes: `socket.socket` with `setblocking` and
 /// `settimeout` (course: IO 分类 阻塞IO, 非阻塞IO, 超时检测).
 ///
-/// Rules SOCKET-1 ... SOCKET-9 (RULES.md). Grade just these: `make grade RULES=socket`.
+/// Rules SOCKET-1 ... SOCKET-10 (RULES.md). Grade just these: `make grade RULES=socket`.
 /// Hints: O_NONBLOCK (fcntl F_SETFL) makes the kernel answer EAGAIN instead of sleeping; a timeout
 /// is "try, and on EAGAIN poll(2) for what is left of it, then try again" (CPython does this);
-/// a non-blocking connect's outcome is `getsockopt(SOL_SOCKET, SO_ERROR)`; send with MSG_NOSIGNAL.
+/// a non-blocking connect's outcome is `getsockopt(SOL_SOCKET, SO_ERROR)`; send with MSG_NOSIGNAL;
+/// shutdown(2) acts on the socket itself, for every descriptor and thread that holds it.
 public final class StudentSocket: SocketObject {
     public var descriptor: Int32 { notImplemented() }
     public var timeout: Double? { notImplemented() }
@@ -24,6 +25,7 @@ public final class StudentSocket: SocketObject {
     public func receive(maximum: Int) throws(SocketError) -> [UInt8] { notImplemented() }
     public func send(_ bytes: [UInt8], to address: SocketAddress) throws(SocketError) -> Int { notImplemented() }
     public func receiveFrom(maximum: Int) throws(SocketError) -> ([UInt8], SocketAddress) { notImplemented() }
+    public func shutdown(_ how: SocketShutdown) throws(SocketError) { notImplemented() }
     public func close() { notImplemented() }
 }
 

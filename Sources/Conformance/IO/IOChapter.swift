@@ -61,6 +61,13 @@ extension Chapter {
               .brokenPipe (no SIGPIPE), bind to a port in use .addressInUse; close() ends the \
               connection and any later call throws .closed (Python: OSError EBADF).
               """),
+        .rule("SOCKET-10", "阻塞IO", c: true,
+              """
+              shutdown(.both) wakes a call blocked on the socket in another thread (close() does \
+              not): accept throws EINVAL, recv and recvfrom return 0 bytes, even on an unconnected \
+              UDP socket, whose shutdown throws .notConnected (Python: OSError ENOTCONN); \
+              shutdown(.writing) sends the end of the stream while this end still receives.
+              """),
     ])
 
     private static let selectorConcept: Concept.Draft =

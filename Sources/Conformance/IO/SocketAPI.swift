@@ -56,8 +56,21 @@ public protocol SocketObject: AnyObject {
     func send(_ bytes: [UInt8], to address: SocketAddress) throws(SocketError) -> Int
     /// `recvfrom(n)` on a UDP socket: one datagram (its first `maximum` bytes) and its sender.
     func receiveFrom(maximum: Int) throws(SocketError) -> ([UInt8], SocketAddress)
+    /// `shutdown(how)`: ends receiving, sending or both, for every holder of the socket (unlike
+    /// close, which ends only this descriptor). A call blocked on the socket in another thread
+    /// wakes: accept throws (EINVAL), a receive returns no bytes. Ending sending sends FIN after
+    /// what was sent. A socket never connected throws `.notConnected`, a UDP one too, though its
+    /// blocked receive wakes all the same.
+    func shutdown(_ how: SocketShutdown) throws(SocketError)
     /// `close()`: closing twice does nothing.
     func close()
+}
+
+/// What `shutdown` ends: Python's `socket.SHUT_RD`, `SHUT_WR`, `SHUT_RDWR`.
+public enum SocketShutdown: Sendable {
+    case reading
+    case writing
+    case both
 }
 
 /// Makes sockets.
@@ -89,6 +102,9 @@ public enum SocketError: Error, Equatable, CustomStringConvertible {
     case brokenPipe
     /// The address is taken: EADDRINUSE (Python: OSError "Address already in use").
     case addressInUse
+    /// `shutdown` on a socket that is not connected: ENOTCONN (Python: OSError "Transport
+    /// endpoint is not connected").
+    case notConnected
     /// Any other failed system call.
     case system(call: String, errno: Errno)
 
@@ -103,6 +119,7 @@ public enum SocketError: Error, Equatable, CustomStringConvertible {
         case .connectionReset: "connection reset by peer (ECONNRESET)"
         case .brokenPipe: "broken pipe (EPIPE)"
         case .addressInUse: "address already in use (EADDRINUSE)"
+        case .notConnected: "the socket is not connected (ENOTCONN)"
         case .system(let call, let errno): "\(call) failed: \(errno)"
         }
     }

@@ -19,6 +19,7 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
             Check("SOCKET-7", tcpIsAByteStream),
             Check("SOCKET-8", udpKeepsDatagrams),
             Check("SOCKET-9", errors),
+            Check("SOCKET-10", shutdownWakesBlockedCalls),
         ]
     }
 
@@ -287,6 +288,71 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
     }
 
     /// A socket of the implementation listening on a free port of 127.0.0.1.
+    /// SOCKET-10: a thread sleeps in accept on a listener, in receive on a connection, in
+    /// receiveFrom on a UDP socket; shutdown(.both) from the check's thread wakes each: accept
+    /// throws EINVAL, the receives return no bytes; the UDP socket's shutdown throws .notConnected.
+    /// shutdown(.writing) sends FIN (the peer reads the end) while this end still receives.
+    func shutdownWakesBlockedCalls() throws {
+        let listener = try listening()
+        defer { listener.close() }
+        try expectWakes(listener, "accept()", "EINVAL", call: {
+            do throws(SocketError) {
+                _ = try listener.accept()
+                return "a connection"
+            } catch .system(_, let errno) where errno == .invalidArgument {
+                return "EINVAL"
+            } catch {
+                return "\(error)"
+            }
+        }, shutdown: { () throws(SocketError) in try listener.shutdown(.both) })
+
+        let (socket, peer) = try connection()
+        defer { socket.close() }
+        try expectWakes(socket, "receive(maximum: 100)", "0 bytes", call: {
+            let bytes = try? socket.receive(maximum: 100)
+            return bytes.map { "\($0.count) bytes" } ?? "an error"
+        }, shutdown: { () throws(SocketError) in try socket.shutdown(.both) })
+        try expectTrue(try peer.receive(exactly: 1, within: 10, "the peer's read after shutdown(.both)").isEmpty,
+                       "the peer read bytes, not the end of the stream, after shutdown(.both)")
+
+        let udp = try implementation.udp()
+        defer { udp.close() }
+        try udp.bind(.loopback(0))
+        try expectWakes(udp, "receiveFrom(maximum: 100) on UDP", "0 bytes", call: {
+            let datagram = try? udp.receiveFrom(maximum: 100)
+            return datagram.map { "\($0.0.count) bytes" } ?? "an error"
+        }, shutdown: {
+            try expectThrows(SocketError.notConnected, "shutdown(.both) of an unconnected UDP socket") {
+                () throws(SocketError) in try udp.shutdown(.both)
+            }
+        })
+
+        let (half, other) = try connection()
+        defer { half.close() }
+        try half.shutdown(.writing)
+        try expectTrue(try other.receive(exactly: 1, within: 10, "the peer's read after shutdown(.writing)").isEmpty,
+                       "the peer read bytes, not the end of the stream, after shutdown(.writing)")
+        try other.send(Array("still".utf8))
+        try expectEqual(String(decoding: try half.receive(maximum: 100), as: UTF8.self), "still",
+                        "what a socket that ended its sending still receives")
+    }
+
+    /// Runs `call` in a thread until it sleeps, then `shutdown` in this one, and expects the call
+    /// to return `expected` (waiting for as long as the check may run).
+    private func expectWakes(_ socket: Implementation.Socket, _ name: String, _ expected: String,
+                             call: @escaping () -> String, shutdown: () throws -> Void) throws {
+        let outcome = try Pipe()
+        let calling = try CheckThread {
+            outcome.write(call())
+            outcome.closeWriteEnd()
+        }
+        try expectTrue(calling.awaitAsleep("waiting for \(name) to sleep"), "\(name) returned before anything happened")
+        step("shutdown while \(name) sleeps, and waiting for it to wake")
+        try shutdown()
+        try expectEqual(try outcome.readToEnd(), expected, "what \(name) did once another thread shut the socket down")
+        calling.join()
+    }
+
     private func listening() throws -> Implementation.Socket {
         let listener = try implementation.tcp()
         try listener.bind(.loopback(0))

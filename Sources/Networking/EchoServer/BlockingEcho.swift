@@ -46,7 +46,7 @@ public enum BlockingEcho {
                 connection.received(UnsafeRawBufferPointer(rebasing: buffer[..<count]))
                 _ = try connection.flush()
                 if connection.closing && !connection.endedWriting {
-                    try client.shutdownWriting()
+                    try client.shutdown(.writing)
                     connection.endedWriting = true
                 }
             }

@@ -83,7 +83,7 @@ public final class SelectorEchoServer {
             let drained = try connection.flush()
             if drained && connection.closing {
                 guard !connection.endedWriting else { return }
-                try connection.socket.shutdownWriting()
+                try connection.socket.shutdown(.writing)
                 connection.endedWriting = true
             }
             let wanted = interest(connection, drained: drained)

@@ -56,7 +56,7 @@ public final class ThreadEchoServer {
 
     private func stopThreads() {
         let threads = lock.withLock {
-            for (client, _) in serving.values { try? client.shutdownBoth() }
+            for (client, _) in serving.values { try? client.shutdown(.both) }
             return serving.values.map(\.thread)
         }
         for thread in threads { try? thread.join() }
