@@ -182,7 +182,6 @@ private final class MutantForkServer {
     private let listener: Networking.Socket
 
     init(port: UInt16) throws {
-        try StopByShutdown.install()
         listener = try BlockingEcho.listener(port: port)
     }
 
@@ -237,7 +236,6 @@ private final class MutantThreadServer {
     private let arrived = Threading.Event()
 
     init(port: UInt16) throws {
-        try StopByShutdown.install()
         listener = try BlockingEcho.listener(port: port)
     }
 

@@ -33,35 +33,18 @@ while let option = arguments.popFirst() {
 }
 guard let model, let port else { fail(usage, code: 64) }
 
-/// Prints the first line, as the spec and the benchmarks wait for it.
-func announce(_ port: UInt16) {
-    print("listening on 127.0.0.1:\(port)")
-    fflush(cs_stdout())
-}
-
 do {
-    switch model {
-    case .loop:
-        let server = try LoopEchoServer(port: port)
-        announce(server.port)
-        server.serve()
-    case .udp:
-        let server = try UDPEchoServer(port: port)
-        announce(server.port)
-        server.serve()
-    case .fork:
-        let server = try ForkEchoServer(port: port)
-        announce(server.port)
-        server.serve()
-    case .thread:
-        let server = try ThreadEchoServer(port: port)
-        announce(server.port)
-        server.serve()
-    case .select, .poll, .epoll:
-        let server = try SelectorEchoServer(IOMechanism(rawValue: model.rawValue)!, port: port)
-        announce(server.port)
-        try server.serve()
+    let server: any EchoServing = switch model {
+    case .loop: try LoopEchoServer(port: port)
+    case .udp: try UDPEchoServer(port: port)
+    case .fork: try ForkEchoServer(port: port)
+    case .thread: try ThreadEchoServer(port: port)
+    case .select, .poll, .epoll: try SelectorEchoServer(IOMechanism(rawValue: model.rawValue)!, port: port)
     }
+    // The first line, flushed: the spec and the benchmarks wait for it.
+    print("listening on 127.0.0.1:\(server.port)")
+    fflush(cs_stdout())
+    try server.serve()
 } catch {
     fail("\(error)", code: 1)
 }

@@ -4,9 +4,11 @@ import Glibc
 /// What the blocking models (loop, fork, thread) share: the listening socket, and serving one
 /// client with blocking calls until it leaves.
 public enum BlockingEcho {
-    /// A blocking TCP listener on 127.0.0.1:`port` (0: a free port), SO_REUSEADDR set so that a
-    /// restarted server can listen again while old connections are in TIME_WAIT.
+    /// Installs the stop handlers (`StopByShutdown`) and returns a blocking TCP listener on
+    /// 127.0.0.1:`port` (0: a free port), SO_REUSEADDR set so that a restarted server can listen
+    /// again while old connections are in TIME_WAIT.
     public static func listener(port: UInt16) throws(SocketError) -> Socket {
+        try StopByShutdown.install()
         let listener = try SocketFactory().tcp()
         try listener.setReuseAddress(true)
         try listener.bind(.loopback(port))

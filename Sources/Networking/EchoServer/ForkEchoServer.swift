@@ -17,7 +17,6 @@ public final class ForkEchoServer {
 
     /// Listens on 127.0.0.1:`port` (0: a free port).
     public init(port: UInt16) throws {
-        try StopByShutdown.install()
         guard cs_children_install() == 0 else { throw SocketError.system(call: "sigaction(SIGCHLD)", errno: .current) }
         listener = try BlockingEcho.listener(port: port)
         self.port = try listener.localAddress().port

@@ -9,7 +9,6 @@ public final class LoopEchoServer {
 
     /// Listens on 127.0.0.1:`port` (0: a free port).
     public init(port: UInt16) throws {
-        try StopByShutdown.install()
         listener = try BlockingEcho.listener(port: port)
         self.port = try listener.localAddress().port
     }
