@@ -49,6 +49,15 @@ private var serverModelDesigns: [ServerModelMutant] {
                           rejectedBy: ["ECHO-5": .timedOut], model: .loop) { port in
             try MutantLoopServer(port: port).run()
         },
+        ServerModelMutant("echo-loop-ends-on-reset", "lets a client's reset end the server, as an uncaught ConnectionResetError ends the course's loop server",
+                          rejectedBy: ["SERVER-1": .fail], model: .loop) { port in
+            let listener = try BlockingEcho.listener(port: port)
+            announce(try listener.localAddress().port)
+            while let client = BlockingEcho.accept(listener) {
+                while case let bytes = try client.receive(maximum: 65536), !bytes.isEmpty { try client.sendAll(bytes) }
+                client.close()
+            }
+        },
         ServerModelMutant("echo-udp-receives-1024", "receives with recvfrom(1024), as the course's examples do, so a longer datagram is cut",
                           rejectedBy: ["SERVER-2": .fail], model: .udp) { port in
             try runMutantUDPServer(port: port, receiving: 1024, answerFromNewSocket: false)
