@@ -26,4 +26,5 @@ RuleRunner.main([
     SocketSpec(SocketFactory()),
     SelectorSpec(SelectorFactory()),
     EchoServerSpec(EchoServers()),
+    ChatRoomSpec(ChatRooms()),
 ])

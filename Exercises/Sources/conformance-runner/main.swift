@@ -23,4 +23,5 @@ RuleRunner.main([
     SocketSpec(StudentSockets()),
     SelectorSpec(StudentSelectors()),
     EchoServerSpec(StudentEchoServers()),
+    ChatRoomSpec(StudentChatRooms()),
 ])

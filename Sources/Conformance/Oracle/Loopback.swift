@@ -21,10 +21,10 @@ final class LoopbackSocket {
         return socket
     }
 
-    /// A UDP socket bound to a free port of 127.0.0.1.
-    static func udp() throws -> LoopbackSocket {
+    /// A UDP socket bound to `port` of 127.0.0.1 (0: a free port).
+    static func udp(port: UInt16 = 0) throws -> LoopbackSocket {
         let socket = try open(SOCK_DGRAM)
-        try socket.bind(port: 0)
+        try socket.bind(port: port)
         return socket
     }
 
