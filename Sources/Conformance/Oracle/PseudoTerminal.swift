@@ -20,6 +20,8 @@ final class PseudoTerminal {
     private var shown: [UInt8] = []
     private var looked = 0
     private var status: WaitStatus?
+    /// Set once reading the master failed: no process has the slave open any more.
+    private var closed = false
     private let command: ServerCommand
 
     /// Starts `command` on a new pseudo-terminal.
@@ -86,7 +88,8 @@ final class PseudoTerminal {
                 return before
             }
             guard readMore(until: deadline) else {
-                throw CheckFailure("\(what()): \(text.debugDescription) did not show within 10 s",
+                let why = closed ? "the program closed its terminal (it ended) before showing" : "did not show within 10 s"
+                throw CheckFailure("\(what()): \(text.debugDescription) \(why)",
                                    expected: text.debugDescription,
                                    actual: String(decoding: shown[looked...], as: UTF8.self).debugDescription)
             }
@@ -104,6 +107,12 @@ final class PseudoTerminal {
         return status
     }
 
+    /// Whether a process of the program's group is still there (its own process, or one it
+    /// started and left behind), not yet reaped.
+    func groupIsAlive() -> Bool {
+        kill(-pid, 0) == 0
+    }
+
     private func find(_ wanted: [UInt8]) -> Int? {
         guard shown.count - looked >= wanted.count else { return nil }
         return (looked...(shown.count - wanted.count)).first { shown[$0..<($0 + wanted.count)].elementsEqual(wanted) }
@@ -118,7 +127,10 @@ final class PseudoTerminal {
             var buffer = [UInt8](repeating: 0, count: 4096)
             let count = Glibc.read(master, &buffer, buffer.count)
             if count < 0 && Errno.current == .interrupted { continue }
-            guard count > 0 else { return false }
+            guard count > 0 else {
+                closed = true
+                return false
+            }
             shown += buffer[..<count]
             closeSlave()
             return true

@@ -24,6 +24,7 @@ final class ChatMember {
     /// The next datagram, as text, within 10 s. With `keepingAlive`, sends "H" every 0.1 s while it
     /// waits, as a client that stays would.
     func next(_ what: @autoclosure () -> String, keepingAlive: Bool = false) throws -> String {
+        step("\(label): waiting for a datagram: \(what())")
         let deadline = Deadline(after: 10)
         while !deadline.hasPassed {
             if keepingAlive { try send("H") }

@@ -161,20 +161,19 @@ public struct ChatRoomSpec<Implementation: ChatRoomAPI>: Spec {
         try bob.expect("M alice : still here", "alice spoke after sending malformed datagrams")
     }
 
-    /// CHAT-7: with an idle time of 3 s, alice, silent after joining, is dropped no sooner than 3 s
-    /// after she joined, and bob, who sends "H" every 0.1 s, hears "M alice 退出了聊天室" and stays
-    /// a member; alice's address is no longer one.
+    /// CHAT-7: with an idle time of 3 s, alice and carol, silent after joining before and after
+    /// bob, are dropped in turn, alice no sooner than 3 s after she joined; bob, who sends "H"
+    /// every 0.1 s, hears both leave and stays a member; alice's address is no longer one.
     func dropsAnIdleMember() throws {
         let idle = 3.0
         let server = try start(idleSeconds: idle)
-        let alice = try ChatMember("alice", server: server.port)
-        let bob = try ChatMember("bob", server: server.port)
         let joining = ContinuousClock.now
-        try alice.join("alice")
-        try bob.join("bob")
-        try alice.expect("M bob 进入了聊天室", "bob joined")
-        step("bob sending \"H\" every 0.1 s while alice is silent")
-        try bob.expect("M alice 退出了聊天室", "alice was silent for the idle time of \(idle) s (bob sent \"H\" every 0.1 s)", keepingAlive: true)
+        let (alice, bob, _) = try threeMembers(server)
+        step("bob sending \"H\" every 0.1 s while alice and carol are silent")
+        for name in ["alice", "carol"] {
+            try bob.expect("M \(name) 退出了聊天室", "\(name) was silent for the idle time of \(idle) s, and bob sent \"H\" every 0.1 s",
+                           keepingAlive: true)
+        }
         let waited = ContinuousClock.now - joining
         try expectTrue(waited >= .seconds(idle), "alice was dropped \(waited) after she joined, sooner than the idle time of \(idle) s")
         try alice.expectRefused("C am I still here?", "a message from alice after she was dropped")
@@ -298,9 +297,11 @@ public struct ChatRoomSpec<Implementation: ChatRoomAPI>: Spec {
         return client
     }
 
-    /// Types `leaving` ("quit\n" or Ctrl-D) at `client`, which must then end with status 0.
+    /// Types `leaving` ("quit\n" or Ctrl-D) at `client`, which must then end with status 0 and
+    /// leave no process of its own running.
     private func quit(_ client: PseudoTerminal, _ leaving: String) throws {
         try client.type(leaving)
         try expectEqual(client.awaitExit(), .exited(code: 0), "how the client ended after \(leaving.debugDescription)")
+        try expectTrue(!client.groupIsAlive(), "a process of the client was still running after it ended")
     }
 }

@@ -105,7 +105,7 @@ extension Chapter {
               At a terminal, the client shows the others' messages as they come, even while its \
               user is in the middle of typing a line (a process for each direction, as the \
               course's fork), sends each line typed, never shows its own, and leaves on "quit" or \
-              the end of input (Ctrl-D) with status 0, the others told.
+              the end of input (Ctrl-D), the others told, ending with status 0 and no process left.
               """),
         .rule("CHAT-11", "群聊聊天室", c: false,
               """
