@@ -14,6 +14,7 @@ public final class ChatClient {
     private let socket: Socket
     private let server: SocketAddress
     private let keepAlive: Double
+    private var typed = TypedLines()
 
     public init(server: SocketAddress, keepAliveSeconds: Double) throws(SocketError) {
         socket = try SocketFactory().udp()
@@ -48,7 +49,7 @@ public final class ChatClient {
         defer { try? socket.setTimeout(nil) }
         while true {
             show("请输入姓名:", newline: false)
-            guard let name = readLine() else {
+            guard let name = typed.next() else {
                 show("")
                 return false
             }
@@ -79,7 +80,7 @@ public final class ChatClient {
         sigemptyset(&action.sa_mask)
         // No SA_RESTART: Ctrl-C interrupts the read, which then ends as at the end of input.
         sigaction(SIGINT, &action, nil)
-        while let line = readLine(), line != "quit" {
+        while let line = typed.next(), line != "quit" {
             guard !line.isEmpty else { continue }
             do throws(SocketError) {
                 _ = try socket.send(Array("C \(line)".utf8))
