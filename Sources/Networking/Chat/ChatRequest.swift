@@ -14,10 +14,10 @@ enum ChatRequest: Equatable {
     /// `H`: still here (the client's keep-alive).
     case keepAlive
 
-    /// Parses a datagram of `count` bytes (the first `bytes` of it were received); a datagram
-    /// longer than the limit, not UTF-8 or not a request is refused with the reason.
-    static func parse(_ bytes: ArraySlice<UInt8>, count: Int) -> Result<ChatRequest, ChatRefusal> {
-        guard count <= ChatLimits.datagram else { return .failure(.tooLong) }
+    /// Parses a datagram; one longer than the limit, not UTF-8 or not a request is refused with
+    /// the reason.
+    static func parse(_ bytes: [UInt8]) -> Result<ChatRequest, ChatRefusal> {
+        guard bytes.count <= ChatLimits.datagram else { return .failure(.tooLong) }
         guard let text = String(validating: bytes, as: UTF8.self) else { return .failure(.notUTF8) }
         switch (text.prefix(2), text) {
         case ("L ", _): return name(String(text.dropFirst(2))).map { .join($0) }

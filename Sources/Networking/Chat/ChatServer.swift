@@ -63,7 +63,7 @@ public final class ChatServer {
             }
             let now = ContinuousClock.now
             room.heard(from: sender, at: now)
-            switch ChatRequest.parse(bytes[...], count: bytes.count) {
+            switch ChatRequest.parse(bytes) {
             case .success(let request): send(room.handle(request, from: sender, at: now))
             case .failure(let reason): send([room.refusal(reason, sender)])
             }
