@@ -31,6 +31,9 @@ let package = Package(
         .executable(name: "gil-demo", targets: ["gil-demo"]),
         // The course's echo servers: `echo-server --model select|poll|epoll --port N`.
         .executable(name: "echo-server", targets: ["echo-server"]),
+        // The course's UDP chat room: `chat-server --port N`, `chat-client HOST PORT`.
+        .executable(name: "chat-server", targets: ["chat-server"]),
+        .executable(name: "chat-client", targets: ["chat-client"]),
     ],
     // No dependencies: a student's package depends on this one, and must build offline without
     // resolving anything into its own folder.
@@ -48,6 +51,8 @@ let package = Package(
         .executableTarget(name: "conformance", dependencies: ["Grading"]),
         .executableTarget(name: "grade", dependencies: ["Grading"]),
         .executableTarget(name: "echo-server", dependencies: ["Conformance", "Networking", "CSystem"]),
+        .executableTarget(name: "chat-server", dependencies: ["Conformance", "Networking", "CSystem"]),
+        .executableTarget(name: "chat-client", dependencies: ["Conformance", "Networking"]),
         // `make bench`: the reference measured beside its peers (Benchmarks/*.py, C).
         .executableTarget(name: "bench", dependencies: ["Conformance", "Multiprocessing", "Threading", "Grading"], path: "Benchmarks/bench"),
         .executableTarget(name: "gil-demo", dependencies: ["Conformance", "Threading", "Multiprocessing"], path: "Demos/gil-demo"),
@@ -63,7 +68,7 @@ let package = Package(
     } + [
         .testTarget(name: "ConformanceTests", dependencies: [
             "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing", "Threading", "Networking",
-            "reference-runner", "mutant-runner", "conformance", "grade", "echo-server",
+            "reference-runner", "mutant-runner", "conformance", "grade", "echo-server", "chat-server", "chat-client",
         ] + samples.map { .target(name: "sample-\($0)") } + helpers.map { .target(name: $0) }),
     ]
 )

@@ -3,8 +3,10 @@
 
 #include <linux/futex.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <errno.h>
 #include <fcntl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -63,4 +65,22 @@ int cs_futex_wake(uint32_t *address, int count) {
 
 int cs_accept_cloexec(int fd, struct sockaddr *address, socklen_t *length) {
     return accept4(fd, address, length, SOCK_CLOEXEC);
+}
+
+int cs_open_pseudo_terminal(int *master, int *slave) {
+    char name[128];
+    int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (m < 0) return -1;
+    if (grantpt(m) == 0 && unlockpt(m) == 0 && ptsname_r(m, name, sizeof name) == 0) {
+        int s = open(name, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (s >= 0) {
+            *master = m;
+            *slave = s;
+            return 0;
+        }
+    }
+    int saved = errno;
+    close(m);
+    errno = saved;
+    return -1;
 }

@@ -27,4 +27,5 @@ RuleRunner.main([
     SelectorSpec(SelectorFactory()),
     EchoServerSpec(EchoServers()),
     ServerModelSpec(EchoServers()),
+    ChatRoomSpec(ChatRooms()),
 ])

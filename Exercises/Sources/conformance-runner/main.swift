@@ -24,4 +24,5 @@ RuleRunner.main([
     SelectorSpec(StudentSelectors()),
     EchoServerSpec(StudentEchoServers()),
     ServerModelSpec(StudentEchoServers()),
+    ChatRoomSpec(StudentChatRooms()),
 ])

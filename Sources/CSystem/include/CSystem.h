@@ -49,6 +49,9 @@ int cs_set_pipe_size(int fd, int size);
 pid_t cs_gettid(void);
 /// setrlimit(RLIMIT_NPROC, {limit, limit}).
 int cs_set_process_limit(unsigned long limit);
+/// A pseudo-terminal (pty(7)): posix_openpt, grantpt, unlockpt, ptsname_r, then open of the
+/// slave, both ends O_NOCTTY and close-on-exec; Python's `pty.openpty()`. Returns -1 with errno.
+int cs_open_pseudo_terminal(int *master, int *slave);
 
 // MARK: Syscall numbers, for reading /proc/<tid>/syscall.
 int cs_sys_wait4(void);

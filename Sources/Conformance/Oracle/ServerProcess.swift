@@ -10,13 +10,18 @@ final class ServerProcess {
     private var output: Pipe
     private var reaped = false
 
-    /// Starts `command` and reads its first line within 10 s.
-    init(_ command: ServerCommand) throws {
+    /// Starts `command` and reads its first line within 10 s. Its stdin is /dev/null, or
+    /// `input`, a descriptor the check writes to.
+    init(_ command: ServerCommand, input: CInt? = nil) throws {
         output = try Pipe()
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if let input {
+            posix_spawn_file_actions_adddup2(&actions, input, 0)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        }
         posix_spawn_file_actions_adddup2(&actions, output.writeEnd, 1)
         let argv = ([command.executable] + command.arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }

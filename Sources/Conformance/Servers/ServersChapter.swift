@@ -1,12 +1,14 @@
 extension Chapter {
     /// 并发网络通信模型: the line echo server on each server model, checked from outside as a
     /// process with real clients: what every model shares (ECHO), then what defines each one
-    /// (SERVER).
+    /// (SERVER). 群聊聊天室: the UDP chat room of the fork section, its server and its
+    /// interactive client.
     public static let servers = Chapter(
         id: "servers",
-        title: "Server models: the echo server",
-        sections: ["并发网络通信模型", "循环服务器模型", "基于fork的多进程网络并发模型", "基于threading的多线程网络并发", "IO并发模型"],
-        concepts: [echoServerConcept, serverModelsConcept])
+        title: "Servers: the echo server on every model, and the chat room",
+        sections: ["并发网络通信模型", "循环服务器模型", "基于fork的多进程网络并发模型", "基于threading的多线程网络并发", "IO并发模型",
+                   "群聊聊天室"],
+        concepts: [echoServerConcept, serverModelsConcept, chatRoomConcept])
 
     private static let echoServerConcept: Concept.Draft =
     .concept("echo-server", api: "EchoServerAPI",
@@ -74,6 +76,79 @@ extension Chapter {
               """
               The thread model serves each client in a thread of its own, in one process: each \
               connected client adds one thread, and the threads end when their clients leave.
+              """),
+    ])
+
+    private static let chatRoomConcept: Concept.Draft =
+    .concept("chat-room", api: "ChatRoomAPI",
+             mirrors: "基于fork的多进程编程 群聊聊天室: a UDP server (socket.recvfrom, sendto) and a client that forks one process for each direction",
+             rules: [
+        .rule("CHAT-1", "群聊聊天室", c: false,
+              """
+              Started with port 0, the server prints "listening on 127.0.0.1:PORT" first; "L name" \
+              from a new address joins with the reply "OK", and a name taken or not valid (empty, \
+              over 32 characters, with whitespace, a control character or ':', or containing \
+              "管理员") gets "E reason" and joins nobody.
+              """),
+        .rule("CHAT-2", "群聊聊天室", c: false,
+              """
+              When a member joins, every other member receives "M name 进入了聊天室", and when one \
+              leaves with "Q" (its reply "OK"), every other member receives "M name 退出了聊天室"; \
+              nobody hears of their own join or leave, and the name is free again.
+              """),
+        .rule("CHAT-3", "群聊聊天室", c: false,
+              """
+              "C text" from a member reaches every other member once, as "M name : text", and \
+              never its sender; unlike the course, whose client writes its own name into each "C \
+              name text", the server names the sender by its address.
+              """),
+        .rule("CHAT-4", "群聊聊天室", c: false,
+              """
+              Each non-empty line typed on the server's standard input reaches every member as "M \
+              管理员消息: line"; unlike the course, whose server forks a child that sends each line \
+              back to the server as a datagram anyone could forge, the server reads its stdin itself.
+              """),
+        .rule("CHAT-5", "群聊聊天室", c: false,
+              """
+              A member is its address: "C", "Q" or "H" from an address that has not joined gets "E \
+              reason" and reaches nobody, whatever name it gives, and "L" from a member's address \
+              gets "E reason" and leaves its name unchanged.
+              """),
+        .rule("CHAT-6", "群聊聊天室", c: false,
+              """
+              A datagram over 1024 bytes, one that is not UTF-8, empty or an unknown command, or a \
+              message that is empty or has a control character other than tab, gets "E reason" \
+              and changes nothing; unlike CPython's recvfrom(1024), which silently cuts a longer \
+              datagram, the server sees its whole length.
+              """),
+        .rule("CHAT-7", "群聊聊天室", c: false,
+              """
+              A member from whose address nothing (a keep-alive "H" included) came for the idle \
+              time (--idle-seconds, 60 by default) is dropped, no sooner, and every other member \
+              receives "M name 退出了聊天室"; a member that sends "H" more often stays.
+              """),
+        .rule("CHAT-8", "群聊聊天室", c: false,
+              """
+              SIGTERM or SIGINT ends the server with status 0 within 10 s, releasing its UDP port.
+              """),
+        .rule("CHAT-9", "群聊聊天室", c: false,
+              """
+              At a terminal, the client asks "请输入姓名:", shows the server's reason and asks again \
+              when the name is refused, shows "您已进入聊天室" once joined, and then each join of \
+              another member as it happens.
+              """),
+        .rule("CHAT-10", "群聊聊天室", c: false,
+              """
+              At a terminal, the client shows the others' messages as they come, even while its \
+              user is in the middle of typing a line (a process for each direction, as the \
+              course's fork), sends each line typed, never shows its own, and leaves on "quit" or \
+              the end of input (Ctrl-D), the others told, ending with status 0 and no process left.
+              """),
+        .rule("CHAT-11", "群聊聊天室", c: false,
+              """
+              The client sends "H" every keep-alive interval (--keepalive-seconds, 10 by default), \
+              so a client left alone at its terminal stays a member of a server whose idle time is \
+              longer.
               """),
     ])
 }

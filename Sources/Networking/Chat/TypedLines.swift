@@ -1,0 +1,28 @@
+import Glibc
+
+/// The lines the user types, read from stdin with read(2) (Python's `input()`): each without its
+/// "\n". A read that fails, including one a signal handler interrupts (Ctrl-C, Python's
+/// KeyboardInterrupt), ends the lines as the end of input does. Swift's `readLine()` cannot
+/// serve here: after an interrupted read it spins without reading again.
+struct TypedLines {
+    private var pending: [UInt8] = []
+    private var ended = false
+
+    /// The next line, or nil at the end of input, after an error or an interruption. The last
+    /// line counts even without its "\n".
+    mutating func next() -> String? {
+        while true {
+            if let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
+                defer { pending.removeSubrange(...end) }
+                return String(decoding: pending[..<end], as: UTF8.self)
+            }
+            if ended {
+                defer { pending = [] }
+                return pending.isEmpty ? nil : String(decoding: pending, as: UTF8.self)
+            }
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count = read(STDIN_FILENO, &buffer, buffer.count)
+            if count > 0 { pending += buffer[..<count] } else { ended = true }
+        }
+    }
+}
