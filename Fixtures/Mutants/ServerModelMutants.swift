@@ -73,13 +73,13 @@ private var serverModelDesigns: [ServerModelMutant] {
             try server.run()
         },
         ServerModelMutant("echo-fork-never-reaps", "never waits for its children: each one that ends stays a zombie",
-                          rejectedBy: ["SERVER-4": .timedOut], model: .fork) { port in
+                          rejectedBy: ["SERVER-4": .fail], model: .fork) { port in
             let server = try MutantForkServer(port: port)
             server.reaping = .never
             try server.run()
         },
         ServerModelMutant("echo-fork-reaps-after-accept", "reaps ended children with waitpid(WNOHANG) only after each accept, so the last client's child stays a zombie",
-                          rejectedBy: ["SERVER-4": .timedOut], model: .fork) { port in
+                          rejectedBy: ["SERVER-4": .fail], model: .fork) { port in
             let server = try MutantForkServer(port: port)
             server.reaping = .afterAccept
             try server.run()
@@ -103,7 +103,7 @@ private var serverModelDesigns: [ServerModelMutant] {
             try server.run()
         },
         ServerModelMutant("echo-thread-never-ends", "a client's thread, once its client left, waits for ever instead of ending",
-                          rejectedBy: ["SERVER-5": .timedOut], model: .thread) { port in
+                          rejectedBy: ["SERVER-5": .fail], model: .thread) { port in
             let server = try MutantThreadServer(port: port)
             server.threadsEnd = false
             try server.run()
@@ -263,7 +263,7 @@ private final class MutantThreadServer {
             let key = ObjectIdentifier(client)
             let thread = Threading.Thread(daemon: true) { [self] in
                 serve(client)
-                if !threadsEnd { Threading.Event().wait(timeout: nil) }
+                if !threadsEnd { _ = Threading.Event().wait(timeout: nil) }
                 lock.withLock {
                     serving[key] = nil
                     client.close()
@@ -281,7 +281,7 @@ private final class MutantThreadServer {
 
     private func servePool() {
         while true {
-            arrived.wait(timeout: nil)
+            _ = arrived.wait(timeout: nil)
             let client: Networking.Socket? = lock.withLock {
                 if waiting.isEmpty { arrived.clear(); return nil }
                 return waiting.removeFirst()

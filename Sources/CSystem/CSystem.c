@@ -46,6 +46,12 @@ int cs_sys_waitid(void) { return SYS_waitid; }
 int cs_sys_exit(void) { return SYS_exit; }
 int cs_sys_exit_group(void) { return SYS_exit_group; }
 int cs_sys_read(void) { return SYS_read; }
+int cs_sys_accept(void) { return SYS_accept; }
+int cs_sys_accept4(void) { return SYS_accept4; }
+int cs_sys_recvfrom(void) { return SYS_recvfrom; }
+int cs_sys_recvmsg(void) { return SYS_recvmsg; }
+int cs_sys_poll(void) { return SYS_poll; }
+int cs_sys_ppoll(void) { return SYS_ppoll; }
 
 const char *cs_errno_name(int number) { return strerrorname_np(number); }
 

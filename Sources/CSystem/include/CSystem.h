@@ -59,6 +59,12 @@ int cs_sys_waitid(void);
 int cs_sys_exit(void);
 int cs_sys_exit_group(void);
 int cs_sys_read(void);
+int cs_sys_accept(void);
+int cs_sys_accept4(void);
+int cs_sys_recvfrom(void);
+int cs_sys_recvmsg(void);
+int cs_sys_poll(void);
+int cs_sys_ppoll(void);
 
 // MARK: The standard streams, which Swift 6 refuses as shared mutable globals.
 #include <stdio.h>

@@ -1,3 +1,4 @@
+import CSystem
 import Glibc
 
 /// The checks of SOCKET-1 ... SOCKET-9 against an implementation of `SocketAPI`. The other end of
@@ -287,7 +288,6 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
         one.count == other.count && one.withUnsafeBytes { a in other.withUnsafeBytes { b in a.count == 0 || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0 } }
     }
 
-    /// A socket of the implementation listening on a free port of 127.0.0.1.
     /// SOCKET-10: a thread sleeps in accept on a listener, in receive on a connection, in
     /// receiveFrom on a UDP socket; shutdown(.both) from the check's thread wakes each: accept
     /// throws EINVAL, the receives return no bytes; the UDP socket's shutdown throws .notConnected.
@@ -346,13 +346,18 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
             outcome.write(call())
             outcome.closeWriteEnd()
         }
-        try expectTrue(calling.awaitAsleep("waiting for \(name) to sleep"), "\(name) returned before anything happened")
+        // Blocked in the call itself (or in the poll of an implementation that waits first), not
+        // asleep on the way to it: a shutdown before the call would fail it without waking it.
+        let blocking: Set<Int> = Set([cs_sys_accept(), cs_sys_accept4(), cs_sys_recvfrom(), cs_sys_recvmsg(), cs_sys_read(),
+                                      cs_sys_poll(), cs_sys_ppoll()].map(Int.init))
+        try expectTrue(calling.awaitBlocked(in: blocking, "waiting for \(name) to block"), "\(name) returned before anything happened")
         step("shutdown while \(name) sleeps, and waiting for it to wake")
         try shutdown()
         try expectEqual(try outcome.readToEnd(), expected, "what \(name) did once another thread shut the socket down")
         calling.join()
     }
 
+    /// A socket of the implementation listening on a free port of 127.0.0.1.
     private func listening() throws -> Implementation.Socket {
         let listener = try implementation.tcp()
         try listener.bind(.loopback(0))

@@ -39,15 +39,22 @@ final class ServerProcess {
     }
 
     deinit {
-        if !reaped {
-            // Stopped first (state T: a fork under way has finished), it forks no child while
-            // its children are killed.
-            kill(pid, SIGSTOP)
-            let deadline = Deadline(after: 1)
-            while ProcFS.stat(pid)?.state != "T" && !deadline.hasPassed { usleep(1000) }
-            for child in ProcFS.children(of: pid) { kill(child, SIGKILL) }
-            kill(pid, SIGKILL)
-            _ = try? Children.reap(ProcessID(rawValue: pid))
+        guard !reaped else { return }
+        // Stopped first (state T: a fork under way has finished), it forks no child while its
+        // children are killed.
+        kill(pid, SIGSTOP)
+        let deadline = Deadline(after: 10)
+        while let state = ProcFS.stat(pid)?.state, state != "T", state != "Z", !deadline.hasPassed { usleep(1000) }
+        let children = ProcFS.children(of: pid).compactMap { child in ProcFS.stat(child).map { (child, $0.startTime) } }
+        for (child, _) in children { kill(child, SIGKILL) }
+        kill(pid, SIGKILL)
+        _ = try? Children.reap(ProcessID(rawValue: pid))
+        // A killed child ends a moment later; until then the runner, which adopts it, would count
+        // it as left running.
+        for (child, startTime) in children {
+            while let stat = ProcFS.stat(child), stat.startTime == startTime, stat.state != "Z", !deadline.hasPassed {
+                usleep(1000)
+            }
         }
     }
 

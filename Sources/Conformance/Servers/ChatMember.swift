@@ -36,6 +36,23 @@ final class ChatMember {
         throw CheckFailure("\(label): \(what()): no datagram came within 10 s")
     }
 
+    /// Runs `body` while a thread of the check sends "H" for this member every 0.1 s, as a client
+    /// that stays would (while the check waits for something else than this member's datagrams).
+    func keptAlive<Result>(_ body: () throws -> Result) throws -> Result {
+        let stop = try Pipe()
+        let keeping = try CheckThread { [socket, server] in
+            while !stop.isReadable() {
+                try? socket.send(Array("H".utf8), toPort: server)
+                usleep(100_000)
+            }
+        }
+        defer {
+            stop.closeWriteEnd()
+            keeping.join()
+        }
+        return try body()
+    }
+
     /// Reads the next datagram, which must be `text`.
     func expect(_ text: String, _ what: @autoclosure () -> String, keepingAlive: Bool = false) throws {
         try expectEqual(try next(what(), keepingAlive: keepingAlive), text, "\(label): \(what())")

@@ -259,7 +259,7 @@ public struct ChatRoomSpec<Implementation: ChatRoomAPI>: Spec {
         try watcher.join("watcher")
         try before.join("before")
         try watcher.expect("M before 进入了聊天室", "a silent member joined", keepingAlive: true)
-        let alice = try join("alice", server, keepAliveSeconds: 0.3)
+        let alice = try watcher.keptAlive { try join("alice", server, keepAliveSeconds: 0.3) }
         try watcher.expect("M alice 进入了聊天室", "alice joined at the client", keepingAlive: true)
         try after.join("after")
         try watcher.expect("M after 进入了聊天室", "a silent member joined after alice", keepingAlive: true)

@@ -13,6 +13,9 @@ extension EchoServerAPI {
         return chosen
     }
 
+    /// Every implemented model; a check failure when there is none.
+    func allModels() throws -> [ServerModel] { try models("", where: { _ in true }) }
+
     /// The implemented `model`; a check failure when it is not among the models.
     func require(_ model: ServerModel) throws {
         guard models.contains(model) else { throw CheckFailure("the \(model) model is not implemented (models: \(models))") }
@@ -23,6 +26,18 @@ extension EchoServerAPI {
         let command = command(model)
         step("\(model): starting \(command)")
         return try ServerProcess(command)
+    }
+}
+
+/// Waits until the server and its children all sleep, 3 looks 1 ms apart in a row: what a
+/// client sent has been taken up, or never will be (a server that spins is stopped by the rule's
+/// time limit, at `step`).
+func awaitAsleep(_ server: ServerProcess, _ step: String) {
+    Conformance.step(step)
+    var calm = 0
+    while calm < 3 {
+        calm = ProcFS.isAsleep(withChildren: server.pid) ? calm + 1 : 0
+        usleep(1000)
     }
 }
 

@@ -127,7 +127,7 @@ public struct EchoServerSpec<Implementation: EchoServerAPI>: Spec {
     /// within 10 s, the client's connection ends, none of the server's child processes outlives
     /// it, and the port can be bound again (TCP listened on, UDP bound).
     func stopsCleanlyOnASignal() throws {
-        for model in try implementation.models("", where: { _ in true }) {
+        for model in try implementation.allModels() {
             for (signal, name) in [(SIGTERM, "SIGTERM"), (SIGINT, "SIGINT")] {
                 let server = try implementation.start(model)
                 let client = model.isStream ? try LoopbackSocket.connected(to: server.port) : try LoopbackSocket.udp()

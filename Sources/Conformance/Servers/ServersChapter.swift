@@ -69,8 +69,8 @@ extension Chapter {
               """),
         .rule("SERVER-4", "基于fork的多进程网络并发模型", c: false,
               """
-              After 200 clients come and go, the fork model leaves no zombie: within 10 s the \
-              server has no child process left.
+              After 200 clients come and go, the fork model leaves no zombie: it never sleeps \
+              while a child of its is a zombie, and it comes to have no child process left.
               """),
         .rule("SERVER-5", "基于threading的多线程网络并发", c: false,
               """

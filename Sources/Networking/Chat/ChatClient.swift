@@ -27,6 +27,14 @@ public final class ChatClient {
     /// does not answer a join.
     public func run() throws {
         guard try join() else { return }
+        // Before the fork, so that no Ctrl-C finds either process with SIGINT's default action
+        // (which would end it): the parent's handler does nothing but interrupt its read (no
+        // SA_RESTART), which then ends as at the end of input; the child inherits it, then
+        // ignores SIGINT.
+        var action = sigaction()
+        action.__sigaction_handler.sa_handler = { _ in }
+        sigemptyset(&action.sa_mask)
+        sigaction(SIGINT, &action, nil)
         let parent = getpid()
         let pid = system_fork()
         guard pid >= 0 else { throw Errno.current }
@@ -75,11 +83,6 @@ public final class ChatClient {
 
     /// The parent: sends each line typed until "quit", the end of input or Ctrl-C, then `Q`.
     private func talk() {
-        var action = sigaction()
-        action.__sigaction_handler.sa_handler = { _ in }
-        sigemptyset(&action.sa_mask)
-        // No SA_RESTART: Ctrl-C interrupts the read, which then ends as at the end of input.
-        sigaction(SIGINT, &action, nil)
         while let line = typed.next(), line != "quit" {
             guard !line.isEmpty else { continue }
             do throws(SocketError) {

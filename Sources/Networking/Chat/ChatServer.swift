@@ -60,6 +60,10 @@ public final class ChatServer {
                 (bytes, sender) = try socket.receiveFrom(maximum: ChatLimits.datagram + 1)
             } catch .wouldBlock {
                 return
+            } catch {
+                // ENOBUFS, ENOMEM ...: that datagram is lost, as UDP datagrams may be; serve on.
+                log("receiving failed: \(error)")
+                return
             }
             let now = ContinuousClock.now
             room.heard(from: sender, at: now)

@@ -26,9 +26,13 @@ public final class ForkEchoServer {
     public func serve() {
         StopByShutdown.watch(listener: listener, client: nil)
         while let client = BlockingEcho.accept(listener) {
-            if StopByShutdown.requested { break }
+            if StopByShutdown.requested {
+                client.close()
+                break
+            }
             serveInAChild(client)
         }
+        StopByShutdown.watch(listener: nil, client: nil)
         stopChildren()
         listener.close()
     }

@@ -20,7 +20,10 @@ public final class LoopEchoServer {
         StopByShutdown.watch(listener: listener, client: nil)
         while let client = BlockingEcho.accept(listener) {
             StopByShutdown.watch(listener: listener, client: client)
-            if StopByShutdown.requested { break }
+            if StopByShutdown.requested {
+                client.close()
+                break
+            }
             BlockingEcho.serve(client, buffer: buffer)
             StopByShutdown.watch(listener: listener, client: nil)
             client.close()

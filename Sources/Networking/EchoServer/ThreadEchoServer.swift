@@ -25,9 +25,13 @@ public final class ThreadEchoServer {
     public func serve() {
         StopByShutdown.watch(listener: listener, client: nil)
         while let client = BlockingEcho.accept(listener) {
-            if StopByShutdown.requested { break }
+            if StopByShutdown.requested {
+                client.close()
+                break
+            }
             serveInAThread(client)
         }
+        StopByShutdown.watch(listener: nil, client: nil)
         stopThreads()
         listener.close()
     }

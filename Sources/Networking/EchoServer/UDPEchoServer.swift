@@ -28,8 +28,8 @@ public final class UDPEchoServer {
                 if datagram.isEmpty && StopByShutdown.requested { break }
                 _ = try socket.send(datagram, to: sender)
             } catch {
-                // ECONNREFUSED from an earlier reply's ICMP error, and the like: serve on.
-                continue
+                // A failed receive or send (ENOBUFS, ENOMEM ...) loses one datagram, as UDP may.
+                BlockingEcho.log("datagram lost: \(error)")
             }
         }
         StopByShutdown.watch(listener: nil, client: nil)
