@@ -323,13 +323,19 @@ private struct ChatMutant {
     let rejectedBy: [String: Outcome.Status]
     let server: ((MutantChatServer) -> Void)?
     let client: ((MutantChatClient) -> Void)?
+    /// See `Mutant.timeLimit`.
+    var timeLimit: Double?
 
-    init(server name: String, _ mistake: String, rejectedBy: [String: Outcome.Status], _ change: @escaping (MutantChatServer) -> Void) {
+    init(server name: String, _ mistake: String, rejectedBy: [String: Outcome.Status], timeLimit: Double? = nil,
+         _ change: @escaping (MutantChatServer) -> Void) {
         (self.name, self.mistake, self.rejectedBy, server, client) = (name, mistake, rejectedBy, change, nil)
+        self.timeLimit = timeLimit
     }
 
-    init(client name: String, _ mistake: String, rejectedBy: [String: Outcome.Status], _ change: @escaping (MutantChatClient) -> Void) {
+    init(client name: String, _ mistake: String, rejectedBy: [String: Outcome.Status], timeLimit: Double? = nil,
+         _ change: @escaping (MutantChatClient) -> Void) {
         (self.name, self.mistake, self.rejectedBy, server, client) = (name, mistake, rejectedBy, nil, change)
+        self.timeLimit = timeLimit
     }
 }
 
@@ -366,7 +372,7 @@ private var chatDesigns: [ChatMutant] {
         ChatMutant(server: "chat-control-characters", "passes on messages with line breaks and escape sequences, which forge lines on every screen",
                    rejectedBy: ["CHAT-6": .timedOut]) { $0.validatesText = false },
         ChatMutant(server: "chat-never-drops", "keeps a member that vanished without leaving for ever",
-                   rejectedBy: ["CHAT-7": .timedOut, "CHAT-11": .timedOut]) { server in server.idle = { _ in nil } },
+                   rejectedBy: ["CHAT-7": .timedOut, "CHAT-11": .timedOut], timeLimit: 8) { server in server.idle = { _ in nil } },
         ChatMutant(server: "chat-keep-alive-ignored", "does not count \"H\" as a sign of life, so a member that only keeps alive is dropped",
                    rejectedBy: ["CHAT-7": .fail, "CHAT-11": .fail]) { $0.keepAliveCounts = false },
         ChatMutant(server: "chat-drops-early", "drops a member after half the idle time",
@@ -374,7 +380,7 @@ private var chatDesigns: [ChatMutant] {
         ChatMutant(server: "chat-sigterm-default", "catches SIGINT only (Python's KeyboardInterrupt), so SIGTERM's default action kills the server",
                    rejectedBy: ["CHAT-8": .fail]) { $0.interruptOnly = true },
         ChatMutant(client: "chat-client-one-process", "reads a line, sends it, and only then shows what came meanwhile: no process for each direction",
-                   rejectedBy: ["CHAT-9": .timedOut, "CHAT-10": .timedOut]) { $0.forks = false },
+                   rejectedBy: ["CHAT-9": .timedOut, "CHAT-10": .timedOut], timeLimit: 6) { $0.forks = false },
         ChatMutant(client: "chat-client-gives-up-on-a-taken-name", "exits when its name is taken instead of asking again",
                    rejectedBy: ["CHAT-9": .fail]) { $0.retriesNames = false },
         ChatMutant(client: "chat-client-ignores-end-of-input", "lets its sending side end at the end of input without sending \"Q\", while the receiving side goes on",
@@ -389,7 +395,7 @@ private var chatDesigns: [ChatMutant] {
 /// The chat room mutants, each bound to the spec with its own server or client.
 var chatRoomMutants: [Mutant] {
     chatDesigns.map { design in
-        Mutant(design.name, design.mistake, rejectedBy: design.rejectedBy,
+        Mutant(design.name, design.mistake, rejectedBy: design.rejectedBy, timeLimit: design.timeLimit,
                ChatRoomSpec(MutantChatRooms(server: design.server == nil ? nil : design.name, client: design.client == nil ? nil : design.name)))
     }
 }

@@ -14,11 +14,16 @@ struct Mutant {
     let rejectedBy: [String: Outcome.Status]
     /// The concept's spec bound to the mutant.
     let spec: any Spec
+    /// The seconds a rule expected to time out is given (the project's tests give 2 s by default):
+    /// more when the rule's correct run itself takes seconds, such as an idle time, so that timing
+    /// out shows the mutant stuck and not the check still at its work.
+    let timeLimit: Double?
 
-    init(_ name: String, _ mistake: String, rejectedBy: [String: Outcome.Status], _ spec: any Spec) {
+    init(_ name: String, _ mistake: String, rejectedBy: [String: Outcome.Status], timeLimit: Double? = nil, _ spec: any Spec) {
         self.name = name
         self.mistake = mistake
         self.rejectedBy = rejectedBy
+        self.timeLimit = timeLimit
         self.spec = spec
     }
 }
@@ -32,12 +37,13 @@ enum MutantRunner {
         let name: String
         let mistake: String
         let rejectedBy: [String: Outcome.Status]
+        let timeLimit: Double?
     }
 
     static func main(_ mutants: [Mutant]) -> Never {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if arguments.first == "--mutants" {
-            let listing = mutants.map { Listing(name: $0.name, mistake: $0.mistake, rejectedBy: $0.rejectedBy) }
+            let listing = mutants.map { Listing(name: $0.name, mistake: $0.mistake, rejectedBy: $0.rejectedBy, timeLimit: $0.timeLimit) }
             let data = try! JSONEncoder().encode(listing)
             print(String(decoding: data, as: UTF8.self))
             exit(0)

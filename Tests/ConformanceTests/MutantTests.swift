@@ -8,6 +8,8 @@ struct MutantCase: Sendable, CustomTestStringConvertible {
     let mutant: String
     let rule: String
     let expected: Outcome.Status
+    /// The limit when it is expected to time out, if not the usual 2 s.
+    let timeLimit: Double?
 
     var testDescription: String { "\(rule) rejects \(mutant)" }
 
@@ -16,12 +18,15 @@ struct MutantCase: Sendable, CustomTestStringConvertible {
         struct Listing: Decodable {
             let name: String
             let rejectedBy: [String: Outcome.Status]
+            let timeLimit: Double?
         }
         guard let listed = try? Repository.run("mutant-runner", ["--mutants"]),
               let mutants = try? JSONDecoder().decode([Listing].self, from: Data(listed.stdout.utf8))
         else { return [] }
         return mutants.flatMap { mutant in
-            mutant.rejectedBy.sorted { $0.key < $1.key }.map { MutantCase(mutant: mutant.name, rule: $0.key, expected: $0.value) }
+            mutant.rejectedBy.sorted { $0.key < $1.key }.map {
+                MutantCase(mutant: mutant.name, rule: $0.key, expected: $0.value, timeLimit: mutant.timeLimit)
+            }
         }
     }()
 }
@@ -30,8 +35,9 @@ struct MutantCase: Sendable, CustomTestStringConvertible {
 /// names, with the status it names (a mutant that hangs is reported as timed out).
 @Test(arguments: MutantCase.all)
 func mutantIsRejected(_ mutantCase: MutantCase) {
-    // A mutant expected to hang is given a short limit; the others the usual one.
-    let timeout = mutantCase.expected == .timedOut ? 2 : RuleRunner.defaultTimeout
+    // A mutant expected to hang is given a short limit (longer where the rule's correct run takes
+    // seconds); the others the usual one.
+    let timeout = mutantCase.expected == .timedOut ? mutantCase.timeLimit ?? 2 : RuleRunner.defaultTimeout
     let outcome = Supervisor.check(mutantCase.rule, with: .sibling("mutant-runner", ["--mutant", mutantCase.mutant]),
                                    timeout: timeout)
     #expect(outcome.status == mutantCase.expected, "\(Report.label(outcome.status)): \(Report.describe(outcome))")
