@@ -162,19 +162,23 @@ public struct LockSpec<Implementation: LockAPI>: Spec {
     /// A counter the check's threads share, changed only under the lock.
     private final class Counter: @unchecked Sendable { var value = 0 }
 
-    /// LOCK-7: 4 threads each add 1 to a counter 5000 times under the lock: read, now and then
-    /// yield the CPU, write back. Without mutual exclusion, another thread running in between
-    /// loses updates. (Few yields: each one inside the lock makes the others sleep and wake.)
+    /// LOCK-7: 4 threads, started together at a barrier, each add 1 to a counter 5000 times under
+    /// the lock: read, now and then sleep 0.2 ms, write back. Without mutual exclusion the others,
+    /// running meanwhile, increment during each of those 80 sleeps and their updates are lost; with
+    /// it they wait. (Started one after another, a thread could finish its 5000 before the next
+    /// began, and nothing would overlap.)
     func incrementsUnderTheLockAddUp() throws {
         let lock = implementation.lock()
         let counter = Counter()
+        let start = try Barrier(4)
         step("4 threads × 5000 increments inside withLock")
         let threads = try (0..<4).map { _ in
             try CheckThread {
+                start.wait()
                 for n in 0..<5000 {
                     lock.withLock {
                         let read = counter.value
-                        if n % 256 == 0 { sched_yield() }
+                        if n % 256 == 0 { usleep(200) }
                         counter.value = read + 1
                     }
                 }
