@@ -52,12 +52,8 @@ public struct ChatRoomSpec<Implementation: ChatRoomAPI>: Spec {
     /// longer a member, and the name "bob" is free again.
     func tellsTheOthersWhoJoinsAndLeaves() throws {
         let server = try start()
-        let alice = try ChatMember("alice", server: server.port)
-        let bob = try ChatMember("bob", server: server.port)
+        let (alice, bob) = try aliceAndBob(server)
         let carol = try ChatMember("carol", server: server.port)
-        try alice.join("alice")
-        try bob.join("bob")
-        try alice.expect("M bob 进入了聊天室", "bob joined")
         try carol.join("carol")
         for member in [alice, bob] { try member.expect("M carol 进入了聊天室", "carol joined") }
         try bob.send("Q")
@@ -92,11 +88,7 @@ public struct ChatRoomSpec<Implementation: ChatRoomAPI>: Spec {
         let stdin = try Pipe()
         let server = try start(input: stdin.readEnd)
         stdin.closeReadEnd()
-        let alice = try ChatMember("alice", server: server.port)
-        let bob = try ChatMember("bob", server: server.port)
-        try alice.join("alice")
-        try bob.join("bob")
-        try alice.expect("M bob 进入了聊天室", "bob joined")
+        let (alice, bob) = try aliceAndBob(server)
         for (typed, lines) in [("系统维护 at 10:00\n", ["系统维护 at 10:00"]), ("one\ntwo\n", ["one", "two"]), ("\nthree\n", ["three"])] {
             step("writing \(typed.debugDescription) to the server's stdin")
             stdin.write(typed)
@@ -113,11 +105,7 @@ public struct ChatRoomSpec<Implementation: ChatRoomAPI>: Spec {
     /// member keeps its name.
     func knowsAMemberByItsAddress() throws {
         let server = try start()
-        let alice = try ChatMember("alice", server: server.port)
-        let bob = try ChatMember("bob", server: server.port)
-        try alice.join("alice")
-        try bob.join("bob")
-        try alice.expect("M bob 进入了聊天室", "bob joined")
+        let (alice, bob) = try aliceAndBob(server)
         let mallory = try ChatMember("an address that did not join", server: server.port)
         for request in ["C I am alice", "C alice hello", "Q", "Q alice", "H"] {
             try mallory.expectRefused(request, "\(request.debugDescription) from an address that did not join")
@@ -137,11 +125,7 @@ public struct ChatRoomSpec<Implementation: ChatRoomAPI>: Spec {
     /// empty or has a control character, gets "E reason", and nobody joins, leaves or hears a thing.
     func refusesMalformedDatagrams() throws {
         let server = try start()
-        let alice = try ChatMember("alice", server: server.port)
-        let bob = try ChatMember("bob", server: server.port)
-        try alice.join("alice")
-        try bob.join("bob")
-        try alice.expect("M bob 进入了聊天室", "bob joined")
+        let (alice, bob) = try aliceAndBob(server)
         let malformed: [(String, [UInt8])] = [
             ("a 1025-byte \"C\"", Array("C ".utf8) + [UInt8](repeating: UInt8(ascii: "x"), count: ChatLimits.datagram - 1)),
             ("a 65000-byte \"C\"", Array("C ".utf8) + [UInt8](repeating: UInt8(ascii: "y"), count: 64998)),
@@ -269,6 +253,16 @@ public struct ChatRoomSpec<Implementation: ChatRoomAPI>: Spec {
         try alice.type("still here\n")
         try watcher.expect("M alice : still here", "alice typed a line after the silent members were dropped", keepingAlive: true)
         try quit(alice, "quit\n")
+    }
+
+    /// alice and bob, joined in that order; alice heard of bob's join.
+    private func aliceAndBob(_ server: ServerProcess) throws -> (ChatMember, ChatMember) {
+        let alice = try ChatMember("alice", server: server.port)
+        let bob = try ChatMember("bob", server: server.port)
+        try alice.join("alice")
+        try bob.join("bob")
+        try alice.expect("M bob 进入了聊天室", "bob joined")
+        return (alice, bob)
     }
 
     private func start(idleSeconds: Double = ChatLimits.idleSeconds, input: CInt? = nil) throws -> ServerProcess {
