@@ -4,12 +4,15 @@ import Foundation
 public struct CTestResult: Sendable, Equatable {
     public let name: String
     public let passed: Bool
+    /// The test called cmocka's `skip()`: this machine cannot check its rule (neither passed nor failed).
+    public let skipped: Bool
     /// The failure lines cmocka printed, or why the test never reported.
     public let message: String?
 
-    public init(name: String, passed: Bool, message: String?) {
+    public init(name: String, passed: Bool, skipped: Bool = false, message: String?) {
         self.name = name
         self.passed = passed
+        self.skipped = skipped
         self.message = message
     }
 }
@@ -35,7 +38,8 @@ public enum CWitnesses {
         return results
     }
 
-    /// Reads `ok N - name` and `not ok N - name` lines, and the `#` lines after a failure.
+    /// Reads `ok N - name`, `not ok N - name` and `not ok N # SKIP name` lines, and the `#` lines after
+    /// a failure.
     public static func parseTAP(_ text: String) -> [CTestResult] {
         var results: [CTestResult] = []
         var pending: (name: String, lines: [String])?
@@ -45,8 +49,12 @@ public enum CWitnesses {
             }
             pending = nil
         }
-        for line in text.split(separator: "\n").map(String.init) {
-            if line.hasPrefix("ok ") || line.hasPrefix("not ok ") {
+        for line in text.split(separator: "\n").map({ String($0.drop { $0 == " " || $0 == "\t" }) }) {
+            if line.hasPrefix("not ok "), let skip = line.range(of: " # SKIP ") {
+                flushPending()
+                results.append(CTestResult(name: String(line[skip.upperBound...]), passed: false, skipped: true,
+                                           message: "skipped: this machine cannot check it"))
+            } else if line.hasPrefix("ok ") || line.hasPrefix("not ok ") {
                 flushPending()
                 guard let dash = line.range(of: " - ") else { continue }
                 let name = String(line[dash.upperBound...])

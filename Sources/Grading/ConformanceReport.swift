@@ -4,9 +4,10 @@ import Foundation
 /// The main job's report: every rule with its Swift result (the reference implementation) and its
 /// C result (the cmocka witness on this kernel).
 public struct ConformanceReport {
-    /// A witness's result: passed, failed, or there is no such witness.
+    /// A witness's result: passed, failed, unsupported on this machine (with its reason), or there
+    /// is no such witness.
     public enum Result: String, Codable, Sendable {
-        case pass, fail, none
+        case pass, fail, unsupported, none
     }
 
     /// One rule's line, as `reports/conformance.json` lists it.
@@ -39,12 +40,19 @@ public struct ConformanceReport {
                 (c, cMessage) = (.none, nil)
             } else if witnesses.isEmpty {
                 (c, cMessage) = (.none, "no cmocka test named \(rule.cWitnessPrefix)* ran")
-            } else if let failed = witnesses.first(where: { !$0.passed }) {
+            } else if let failed = witnesses.first(where: { !$0.passed && !$0.skipped }) {
                 (c, cMessage) = (.fail, "\(failed.name): \(failed.message ?? "failed")")
+            } else if let skipped = witnesses.first(where: \.skipped) {
+                (c, cMessage) = (.unsupported, "\(skipped.name): \(skipped.message ?? "skipped")")
             } else {
                 (c, cMessage) = (.pass, nil)
             }
-            let swift: Result = outcome.status == .pass ? .pass : (outcome.status == .notImplemented ? .none : .fail)
+            let swift: Result = switch outcome.status {
+            case .pass: .pass
+            case .unsupported: .unsupported
+            case .notImplemented: .none
+            case .fail, .timedOut, .crashed: .fail
+            }
             return Row(id: rule.id, chapter: rule.chapter, concept: rule.concept, sentence: rule.sentence,
                        section: rule.section, severity: rule.severity, swift: swift, c: c,
                        swiftMessage: outcome.status == .pass ? nil : Report.describe(outcome), cMessage: cMessage,
@@ -52,10 +60,12 @@ public struct ConformanceReport {
         }
     }
 
-    /// A required rule fails conformance when its Swift check or a C witness it should have did not pass.
+    /// A required rule fails conformance when its Swift check or a C witness it should have did not
+    /// pass; a rule this machine cannot check (unsupported) does not fail it.
     public func isFailing(_ row: Row) -> Bool {
         guard let rule = Catalog.rule(row.id), rule.severity == .required else { return false }
-        return row.swift != .pass || (rule.hasCWitness && row.c != .pass)
+        let checked: Set<Result> = [.pass, .unsupported]
+        return !checked.contains(row.swift) || (rule.hasCWitness && !checked.contains(row.c))
     }
 
     /// True when every required rule passes in Swift and in C.
@@ -68,20 +78,22 @@ public struct ConformanceReport {
             let chapterRows = rows.filter { $0.chapter == chapter.id }
             if chapterRows.isEmpty { continue }
             out += "\n\(chapter.title) (\(chapter.sections.joined(separator: ", ")))\n"
-            out += "  \(pad("RULE", 10)) \(pad("SWIFT", 6)) \(pad("C", 6)) SENTENCE\n"
+            out += "  \(pad("RULE", 10)) \(pad("SWIFT", 11)) \(pad("C", 11)) SENTENCE\n"
             for row in chapterRows {
-                let lines = wrap(row.sentence + (row.severity == .optional ? " (optional)" : ""), width: width - 28)
-                out += "  \(pad(row.id, 10)) \(pad(row.swift.rawValue, 6)) \(pad(row.c.rawValue, 6)) \(lines[0])\n"
-                for line in lines.dropFirst() { out += String(repeating: " ", count: 28) + line + "\n" }
+                let lines = wrap(row.sentence + (row.severity == .optional ? " (optional)" : ""), width: width - 38)
+                out += "  \(pad(row.id, 10)) \(pad(row.swift.rawValue, 11)) \(pad(row.c.rawValue, 11)) \(lines[0])\n"
+                for line in lines.dropFirst() { out += String(repeating: " ", count: 38) + line + "\n" }
                 for message in [row.swiftMessage.map { "swift: \($0)" }, row.cMessage.map { "c: \($0)" }].compactMap({ $0 }) {
-                    for line in wrap(message, width: width - 28) { out += String(repeating: " ", count: 28) + line + "\n" }
+                    for line in wrap(message, width: width - 38) { out += String(repeating: " ", count: 38) + line + "\n" }
                 }
             }
         }
         let swiftPassed = rows.filter { $0.swift == .pass }.count
         let witnessed = rows.filter { $0.c != .none || Catalog.rule($0.id)?.hasCWitness == true }
         let cPassed = witnessed.filter { $0.c == .pass }.count
+        let unsupported = rows.filter { $0.swift == .unsupported || $0.c == .unsupported }.map(\.id)
         out += "\n\(rows.count) rules: \(swiftPassed) pass in Swift; \(witnessed.count) with a C witness: \(cPassed) pass in C"
+        if !unsupported.isEmpty { out += "; unsupported here: \(unsupported.joined(separator: ", "))" }
         out += passes ? ". Conformant.\n" : ". NOT conformant: \(rows.filter(isFailing).map(\.id).joined(separator: ", ")).\n"
         return out
     }
@@ -93,7 +105,8 @@ public struct ConformanceReport {
         return try encoder.encode(rows)
     }
 
-    /// `reports/conformance.xml`: one test case per rule, failing when the rule fails conformance.
+    /// `reports/conformance.xml`: one test case per rule, failing when the rule fails conformance, skipped
+    /// (with the reason) when this machine cannot check it.
     public func junit() -> String {
         JUnit(suites: Catalog.chapters.map { chapter in
             JUnit.Suite(name: chapter.id, cases: rows.filter { $0.chapter == chapter.id }.map { row in
@@ -101,7 +114,9 @@ public struct ConformanceReport {
                     .compactMap { $0 }.joined(separator: "\n")
                 return JUnit.Case(classname: "\(row.chapter).\(row.concept)", name: "\(row.id): \(row.sentence)",
                                   seconds: row.seconds,
-                                  problem: isFailing(row) ? ("failure", "nonconformant", message) : nil)
+                                  problem: isFailing(row) ? ("failure", "nonconformant", message)
+                                      : row.swift == .unsupported || row.c == .unsupported ? ("skipped", "unsupported", message)
+                                      : nil)
             })
         }).xml
     }

@@ -10,6 +10,8 @@ public struct GradeReport {
 
         /// Full points for a pass, none otherwise.
         public var points: Int { outcome.status == .pass ? rule.points : 0 }
+        /// What the rule is worth here: nothing when this machine cannot check it (unsupported).
+        public var maxPoints: Int { outcome.status == .unsupported ? 0 : rule.points }
     }
 
     public let lines: [Line]
@@ -22,7 +24,7 @@ public struct GradeReport {
     }
 
     public var score: Int { lines.map(\.points).reduce(0, +) }
-    public var maxScore: Int { lines.map(\.rule.points).reduce(0, +) }
+    public var maxScore: Int { lines.map(\.maxPoints).reduce(0, +) }
 
     /// The table `make grade` prints: per chapter, each rule's status and points, and the failure.
     public func table(width: Int = 100) -> String {
@@ -31,12 +33,12 @@ public struct GradeReport {
             let chapterLines = lines.filter { $0.rule.chapter == chapter.id }
             if chapterLines.isEmpty { continue }
             let score = chapterLines.map(\.points).reduce(0, +)
-            let max = chapterLines.map(\.rule.points).reduce(0, +)
+            let max = chapterLines.map(\.maxPoints).reduce(0, +)
             out += "\n\(chapter.title): \(score)/\(max)\n"
             for line in chapterLines {
                 let status = Report.label(line.outcome.status)
                 let sentence = wrap(line.rule.sentence, width: width - 36)
-                out += "  \(pad(line.rule.id, 10)) \(pad(status, 16)) \(pad("\(line.points)/\(line.rule.points)", 6)) \(sentence[0])\n"
+                out += "  \(pad(line.rule.id, 10)) \(pad(status, 16)) \(pad("\(line.points)/\(line.maxPoints)", 6)) \(sentence[0])\n"
                 for rest in sentence.dropFirst() { out += String(repeating: " ", count: 36) + rest + "\n" }
                 if line.outcome.status != .pass {
                     for rest in wrap(Report.describe(line.outcome), width: width - 36) {
@@ -72,7 +74,7 @@ public struct GradeReport {
             let tests: [Test]
         }
         let tests = lines.map { line in
-            Test(score: line.points, max_score: line.rule.points, name: "\(line.rule.id): \(line.rule.sentence)",
+            Test(score: line.points, max_score: line.maxPoints, name: "\(line.rule.id): \(line.rule.sentence)",
                  number: line.rule.id, status: line.outcome.status == .pass ? "passed" : "failed",
                  output: line.outcome.status == .pass ? "pass" : Report.describe(line.outcome) + outputTail(line.outcome),
                  visibility: "visible", tags: [line.rule.chapter, line.rule.concept, Report.label(line.outcome.status)])
@@ -92,6 +94,7 @@ public struct GradeReport {
             return JUnit.Suite(name: chapter.id, cases: chapterLines.map { line in
                 let element: String? = switch line.outcome.status {
                 case .pass: nil
+                case .unsupported: "skipped"
                 case .fail, .notImplemented: "failure"
                 case .timedOut, .crashed: "error"
                 }
@@ -110,11 +113,12 @@ public struct GradeReport {
 
 /// Wording shared by the reports.
 public enum Report {
-    /// How a status is printed: `pass`, `fail`, `not implemented`, `timed out`, `crashed`.
+    /// How a status is printed: `pass`, `fail`, `unsupported`, `not implemented`, `timed out`, `crashed`.
     public static func label(_ status: Outcome.Status) -> String {
         switch status {
         case .pass: "pass"
         case .fail: "fail"
+        case .unsupported: "unsupported"
         case .notImplemented: "not implemented"
         case .timedOut: "timed out"
         case .crashed: "crashed"

@@ -7,7 +7,8 @@ struct JUnit {
         var classname: String
         var name: String
         var seconds: Double
-        /// `failure` (the rule is broken) or `error` (it could not be checked), with a type and a message.
+        /// `failure` (the rule is broken), `error` (it could not be checked) or `skipped` (this machine
+        /// cannot check it), with a type and a message.
         var problem: (element: String, type: String, message: String)?
     }
 
@@ -23,13 +24,16 @@ struct JUnit {
         for suite in suites {
             let failures = suite.cases.filter { $0.problem?.element == "failure" }.count
             let errors = suite.cases.filter { $0.problem?.element == "error" }.count
+            let skipped = suite.cases.filter { $0.problem?.element == "skipped" }.count
             let time = suite.cases.map(\.seconds).reduce(0, +)
             out += "  <testsuite name=\"\(xmlEscaped(suite.name))\" tests=\"\(suite.cases.count)\" "
-                + "failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(seconds(time))\">\n"
+                + "failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(seconds(time))\">\n"
             for item in suite.cases {
                 out += "    <testcase classname=\"\(xmlEscaped(item.classname))\" name=\"\(xmlEscaped(item.name))\" "
                     + "time=\"\(seconds(item.seconds))\""
-                if let problem = item.problem {
+                if let problem = item.problem, problem.element == "skipped" {
+                    out += ">\n      <skipped message=\"\(xmlEscaped(firstLine(problem.message)))\"/>\n    </testcase>\n"
+                } else if let problem = item.problem {
                     out += ">\n      <\(problem.element) type=\"\(xmlEscaped(problem.type))\" "
                         + "message=\"\(xmlEscaped(firstLine(problem.message)))\">\(xmlEscaped(problem.message))"
                         + "</\(problem.element)>\n    </testcase>\n"

@@ -26,6 +26,10 @@ public struct Errno: Error, RawRepresentable, Hashable, Codable, Sendable, Custo
     public static let resourceTemporarilyUnavailable = Errno(rawValue: EAGAIN)
     /// `EINVAL`: an argument is invalid.
     public static let invalidArgument = Errno(rawValue: EINVAL)
+    /// `EPERM`: the operation needs a privilege the process lacks.
+    public static let operationNotPermitted = Errno(rawValue: EPERM)
+    /// `EACCES`: permission denied; setpriority(2) says so when a nice value may not be lowered.
+    public static let permissionDenied = Errno(rawValue: EACCES)
 
     /// The C name and the C library's message, e.g. `ECHILD (No child processes)`.
     public var description: String {

@@ -12,6 +12,8 @@ RuleRunner.main([
     WaitSpec(Wait()),
     OrphanSpec(Orphans()),
     ZombieSpec(Zombies()),
+    ProcessStatesSpec(ProcessStates()),
+    ProcessTreeSpec(ProcessTrees()),
     ProcessSpec(ProcessFactory()),
     PoolSpec(PoolFactory()),
     PipeSpec(PipeFactory()),

@@ -13,6 +13,7 @@ import Threading
     /// The reference specs, as the reference runner declares them.
     let specs: [any Spec] = [
         ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
+        ProcessStatesSpec(ProcessStates()), ProcessTreeSpec(ProcessTrees()),
         ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()), PipeSpec(PipeFactory()),
         QueueSpec(QueueFactory()), SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
         ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()), DeadlockSpec(DeadlockFactory()),

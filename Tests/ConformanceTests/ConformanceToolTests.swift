@@ -17,12 +17,22 @@ import Testing
         let swiftMessage: String?
     }
 
-    /// Runs `conformance` with `arguments` and the C witnesses built by the Makefile.
-    func conformance(_ arguments: [String]) throws -> (Finished, [Row], XMLDocument) {
+    /// Runs `conformance` with `arguments` and the C witnesses built by the Makefile; `as user`
+    /// (root only) runs it with that uid and gid and no capabilities, through setpriv(1).
+    func conformance(_ arguments: [String], as user: uid_t? = nil) throws -> (Finished, [Row], XMLDocument) {
         let built = try Spawn.run(Spawn.which("make")!, ["-s", "-C", Repository.root.path, "ctests"], timeout: 300)
         #expect(built.succeeded, "\(built.stderr)")
         let reports = try Repository.temporaryFolder()
-        let finished = try Repository.run("conformance", ["--ctests", Repository.path(".build/ctests"), "--reports", reports.path] + arguments)
+        let command = ["--ctests", Repository.path(".build/ctests"), "--reports", reports.path] + arguments
+        let finished: Finished
+        if let user {
+            chmod(reports.path, 0o777)
+            let setpriv = try #require(Spawn.which("setpriv"), "setpriv (util-linux) is needed to drop root")
+            finished = try Spawn.run(setpriv, ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", "--inh-caps=-all",
+                                               RunnerCommand.sibling("conformance").executable] + command, timeout: 600)
+        } else {
+            finished = try Repository.run("conformance", command)
+        }
         let rows = try JSONDecoder().decode([Row].self, from: Data(contentsOf: reports.appendingPathComponent("conformance.json")))
         let xml = try XMLDocument(contentsOf: reports.appendingPathComponent("conformance.xml"))
         return (finished, rows, xml)
@@ -43,6 +53,20 @@ import Testing
             #expect(row.chapter == rule.chapter && row.sentence == rule.sentence && row.section == rule.section)
         }
         #expect(try xml.nodes(forXPath: "//testcase").count == Catalog.rules.count)
+        #expect(try xml.nodes(forXPath: "//failure").isEmpty)
+    }
+
+    /// Verify that a rule this machine cannot check is unsupported, not failed: STATE-7 as an
+    /// unprivileged user (nobody, when the tests run as root), who may not lower a nice value. The
+    /// Swift check and the C witness both say so with the reason, conformance still succeeds, and
+    /// JUnit marks the test case skipped.
+    @Test func unprivilegedLoweringOfNiceIsUnsupported() throws {
+        let (finished, rows, xml) = try conformance(["STATE-7"], as: getuid() == 0 ? 65534 : nil)
+        #expect(finished.succeeded, "\(finished.stdout)\(finished.stderr)")
+        #expect(finished.stdout.contains("unsupported here: STATE-7. Conformant."), "\(finished.stdout)")
+        #expect(rows.map(\.swift) == ["unsupported"] && rows.map(\.c) == ["unsupported"])
+        #expect(rows.first?.swiftMessage?.contains("setpriority(-5) failed with EACCES") == true, "\(rows)")
+        #expect(try xml.nodes(forXPath: "//testcase/skipped").count == 1)
         #expect(try xml.nodes(forXPath: "//failure").isEmpty)
     }
 

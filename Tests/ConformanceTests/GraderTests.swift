@@ -13,19 +13,19 @@ struct Sample: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     static let all = [
-        Sample(name: "correct", score: 152, problems: [:]),
-        // Leaves out the zombies and the multiprocessing, IPC, threads, IO and servers chapters.
+        Sample(name: "correct", score: 167, problems: [:]),
+        // Leaves out the zombies and the states, multiprocessing, IPC, threads, IO and servers chapters.
         Sample(name: "partial", score: 23, problems: [
             "EXIT-4": "not implemented", "WAIT-8": "fail", "ZOMBIE-1": "not implemented", "ZOMBIE-2": "not implemented",
             "ZOMBIE-3": "not implemented", "ZOMBIE-4": "not implemented", "ZOMBIE-5": "not implemented",
             "ZOMBIE-6": "not implemented",
-        ].merging((Chapter.multiprocessing.rules + Chapter.ipc.rules + Chapter.threads.rules + Chapter.io.rules + Chapter.servers.rules).map { ($0.id, "not implemented") }) { $1 }),
-        Sample(name: "partial-orphans", score: 149, problems: ["ORPHAN-1": "fail", "ORPHAN-2": "fail", "ORPHAN-3": "fail"]),
-        Sample(name: "hang", score: 151, problems: ["EXIT-4": "timed out"]),
-        Sample(name: "crash", score: 148, problems: [
+        ].merging((Chapter.states.rules + Chapter.multiprocessing.rules + Chapter.ipc.rules + Chapter.threads.rules + Chapter.io.rules + Chapter.servers.rules).map { ($0.id, "not implemented") }) { $1 }),
+        Sample(name: "partial-orphans", score: 164, problems: ["ORPHAN-1": "fail", "ORPHAN-2": "fail", "ORPHAN-3": "fail"]),
+        Sample(name: "hang", score: 166, problems: ["EXIT-4": "timed out"]),
+        Sample(name: "crash", score: 163, problems: [
             "WAIT-8": "crashed", "ORPHAN-3": "crashed", "ZOMBIE-5": "crashed", "ZOMBIE-6": "crashed",
         ]),
-        Sample(name: "runaway", score: 149, problems: ["ORPHAN-1": "crashed", "ORPHAN-2": "crashed", "ORPHAN-3": "crashed"]),
+        Sample(name: "runaway", score: 164, problems: ["ORPHAN-1": "crashed", "ORPHAN-2": "crashed", "ORPHAN-3": "crashed"]),
     ]
 }
 
@@ -189,5 +189,25 @@ func results(in reports: URL) throws -> GradescopeResults {
             #expect(tested.stdout.contains("\(rule.id): \(rule.sentence)"), "no test case named \(rule.id)")
         }
         #expect(tested.stdout.components(separatedBy: "not implemented: ").count - 1 >= Catalog.rules.count)
+    }
+}
+
+/// What a grade report makes of a rule this machine cannot check.
+@Suite struct GradeReportTests {
+    /// Verify that an unsupported rule earns nothing and costs nothing: it leaves the maximum, shows its
+    /// reason in the table, and is a skipped JUnit test case, not a failure.
+    @Test func unsupportedRuleIsNeitherPassedNorFailed() throws {
+        let rules = [try #require(Catalog.rule("STATE-6")), try #require(Catalog.rule("STATE-7"))]
+        let report = GradeReport(rules: rules, outcomes: [
+            Outcome(rule: "STATE-6", status: .pass),
+            Outcome(rule: "STATE-7", status: .unsupported, message: "setpriority(-5) failed with EACCES"),
+        ])
+        #expect(report.score == 1 && report.maxScore == 1)
+        #expect(report.table().contains("STATE-7    unsupported      0/0"), "\(report.table())")
+        #expect(report.table().contains("> setpriority(-5) failed with EACCES"))
+        #expect(report.table().contains("Total: 1/1 (1 pass, 1 unsupported)"))
+        let junit = report.junit()
+        #expect(junit.contains("failures=\"0\" errors=\"0\" skipped=\"1\""), "\(junit)")
+        #expect(junit.contains("<skipped message=\"setpriority(-5) failed with EACCES\"/>"))
     }
 }

@@ -40,6 +40,10 @@ func mutantIsRejected(_ mutantCase: MutantCase) {
     let timeout = mutantCase.expected == .timedOut ? mutantCase.timeLimit ?? 2 : RuleRunner.defaultTimeout
     let outcome = Supervisor.check(mutantCase.rule, with: .sibling("mutant-runner", ["--mutant", mutantCase.mutant]),
                                    timeout: timeout)
+    if outcome.status == .unsupported {  // e.g. STATE-7 where nice values cannot be lowered
+        withKnownIssue("unsupported on this machine: \(Report.describe(outcome))") { Issue.record("\(mutantCase.rule) unsupported") }
+        return
+    }
     #expect(outcome.status == mutantCase.expected, "\(Report.label(outcome.status)): \(Report.describe(outcome))")
 }
 

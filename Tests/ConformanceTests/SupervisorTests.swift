@@ -69,6 +69,21 @@ import Testing
         ])
     }
 
+    /// Verify that a test that called cmocka's skip() (its rule cannot be checked here) is read as
+    /// skipped, neither passed nor failed.
+    @Test func readsSkips() {
+        let tap = """
+        1..2
+        ok 1 - STATE_6_a
+        not ok 2 # SKIP STATE_7_b
+        # ok - states
+        """
+        #expect(CWitnesses.parseTAP(tap) == [
+            CTestResult(name: "STATE_6_a", passed: true, message: nil),
+            CTestResult(name: "STATE_7_b", passed: false, skipped: true, message: "skipped: this machine cannot check it"),
+        ])
+    }
+
     /// Verify that a witness binary that dies before reporting every test is a failure, not a silent pass.
     /// (The binary is a link to a built helper: writing an executable here and running it at once can
     /// fail with ETXTBSY while another test thread is spawning a process.)

@@ -9,6 +9,8 @@ RuleRunner.main([
     WaitSpec(StudentWait()),
     OrphanSpec(StudentOrphans()),
     ZombieSpec(StudentZombies()),
+    ProcessStatesSpec(StudentProcessStates()),
+    ProcessTreeSpec(StudentProcessTrees()),
     ProcessSpec(StudentProcesses()),
     PoolSpec(StudentPools()),
     PipeSpec(StudentPipes()),

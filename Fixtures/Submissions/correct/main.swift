@@ -6,6 +6,7 @@ import Processes
 import Threading
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
+                 ProcessStatesSpec(ProcessStates()), ProcessTreeSpec(ProcessTrees()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),

@@ -32,6 +32,7 @@ struct AbortingZombies: ZombieAPI {
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(TrappingWait()), OrphanSpec(SegfaultingOrphans()),
                  ZombieSpec(AbortingZombies()),
+                 ProcessStatesSpec(ProcessStates()), ProcessTreeSpec(ProcessTrees()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),

@@ -15,6 +15,7 @@ struct SpinningExit: ExitAPI {
 }
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), OrphanSpec(Orphans()), ZombieSpec(Zombies()),
+                 ProcessStatesSpec(ProcessStates()), ProcessTreeSpec(ProcessTrees()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),

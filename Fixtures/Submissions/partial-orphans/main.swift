@@ -14,6 +14,7 @@ final class FlagOnly: OrphanAPI {
 }
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(FlagOnly()), ZombieSpec(Zombies()),
+                 ProcessStatesSpec(ProcessStates()), ProcessTreeSpec(ProcessTrees()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),

@@ -66,6 +66,7 @@ struct RunnerKillingOrphans: OrphanAPI {
 
 RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpec(RunnerKillingOrphans()),
                  ZombieSpec(MessyZombies()),
+                 ProcessStatesSpec(ProcessStates()), ProcessTreeSpec(ProcessTrees()),
                  ProcessSpec(ProcessFactory()), PoolSpec(PoolFactory()),
                  PipeSpec(PipeFactory()), QueueSpec(QueueFactory()),
                  SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),

@@ -10,6 +10,13 @@ enum ProcFS {
         var state: Character
         /// The parent's pid.
         var parent: pid_t
+        /// The process group, the session and the terminal's foreground group (-1: no terminal).
+        var processGroup: pid_t
+        var session: pid_t
+        var terminalForegroundGroup: pid_t
+        /// The nice value and the number of threads.
+        var nice: Int32
+        var threads: Int
         /// When it started, in clock ticks after boot: with the pid, it names one process even if
         /// the pid is reused later.
         var startTime: UInt64
@@ -26,10 +33,15 @@ enum ProcFS {
         // "pid (name) S ppid ...": the name ends at the LAST ')', as proc(5) warns.
         guard let open = line.firstIndex(of: "("), let close = line.lastIndex(of: ")") else { return nil }
         let fields = line[line.index(after: close)...].split(separator: " ")
-        // After the name: state (field 3), ppid (4), ... starttime (22).
+        // After the name: state (field 3), ppid (4), pgrp (5), session (6), tpgid (8), nice (19),
+        // num_threads (20), starttime (22).
         guard fields.count > 19, let state = fields[0].first, let parent = pid_t(fields[1]),
-              let startTime = UInt64(fields[19]) else { return nil }
-        return Stat(name: String(line[line.index(after: open)..<close]), state: state, parent: parent, startTime: startTime)
+              let processGroup = pid_t(fields[2]), let session = pid_t(fields[3]), let foreground = pid_t(fields[5]),
+              let nice = Int32(fields[16]), let threads = Int(fields[17]), let startTime = UInt64(fields[19])
+        else { return nil }
+        return Stat(name: String(line[line.index(after: open)..<close]), state: state, parent: parent,
+                    processGroup: processGroup, session: session, terminalForegroundGroup: foreground, nice: nice,
+                    threads: threads, startTime: startTime)
     }
 
     /// The first number of `/proc/self/task/<tid>/syscall`: the system call a thread is blocked in.
@@ -122,7 +134,7 @@ enum ProcFS {
     }
 
     /// The entries of a directory but "." and "..".
-    private static func names(in path: String) -> [String] {
+    static func names(in path: String) -> [String] {
         guard let directory = opendir(path) else { return [] }
         defer { closedir(directory) }
         var found: [String] = []

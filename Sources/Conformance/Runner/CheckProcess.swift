@@ -18,6 +18,9 @@ enum CheckProcess {
         var record = ResultChannel.Record(kind: .result, status: .pass)
         do {
             try check.body()
+        } catch let unsupported as Unsupported {
+            record.status = .unsupported
+            record.text = unsupported.reason
         } catch let failure as CheckFailure {
             record.status = .fail
             record.text = failure.message

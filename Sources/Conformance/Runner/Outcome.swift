@@ -1,12 +1,15 @@
 /// The result of checking one rule against one implementation, as a runner prints it (one JSON
 /// object) and as reports carry it.
 public struct Outcome: Codable, Sendable, Equatable {
-    /// The five results a rule can have.
+    /// The six results a rule can have.
     public enum Status: String, Codable, Sendable, CaseIterable {
         /// The rule holds.
         case pass
         /// The rule is broken; `message` says how.
         case fail
+        /// The environment lacks a feature or privilege the rule needs (the check threw `Unsupported`);
+        /// `message` says which. Neither a pass nor a fail.
+        case unsupported
         /// The implementation called `notImplemented()` or declares no spec for the concept.
         case notImplemented
         /// The check did not finish within the time limit.

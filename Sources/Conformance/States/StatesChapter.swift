@@ -83,7 +83,8 @@ extension Chapter {
         .rule("TREE-2", "进程基本概念", c: true,
               """
               After a double fork whose middle child has ended, the grandchild's parent is the subreaper \
-              that the check set, and tree(of:) shows it directly under the subreaper.
+              that the check set, and tree(of:) shows it directly under the subreaper, even when it made a \
+              session of its own (setsid, as a daemon does).
               """),
         .rule("TREE-3", "进程基本概念", c: false,
               """

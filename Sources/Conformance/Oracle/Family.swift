@@ -1,0 +1,41 @@
+import CSystem
+import Glibc
+
+/// The processes one check creates to look at: children and their own children, each blocked in
+/// `pause()` or `read` until the check is done with them. The check process becomes a child
+/// subreaper, so `end()` can kill every descendant and reap them all, grandchildren included: nothing
+/// is left behind whatever the check found.
+final class Family {
+    init() throws {
+        if cs_set_child_subreaper(1) != 0 { throw CheckFailure.setup("prctl(PR_SET_CHILD_SUBREAPER)", .current) }
+    }
+
+    /// Forks a child that runs `body` and then waits in `pause()` until it is killed. The body runs
+    /// in the child of a single-threaded check process: plain system calls only.
+    func child(_ body: () -> Void = {}) throws -> ProcessID {
+        try Children.fork {
+            body()
+            while true { pause() }
+        }
+    }
+
+    /// Kills every descendant of the check process and reaps every child until none is left.
+    func end() {
+        for pid in PS.tree(of: ProcessID(rawValue: getpid()))?.pids.dropFirst() ?? [] { kill(pid.rawValue, SIGKILL) }
+        var status: CInt = 0
+        while waitpid(-1, &status, 0) > 0 || errno == EINTR {}
+    }
+
+    /// Polls `/proc` until `condition` holds for the status of `pid`; the sandbox's time limit ends a
+    /// check that waits forever.
+    @discardableResult
+    func await(_ pid: ProcessID, _ description: String, until condition: (ProcessStatus) -> Bool) -> ProcessStatus? {
+        step(description)
+        while true {
+            let status = PS.status(pid)
+            if let status, condition(status) { return status }
+            if status == nil { return nil }
+            usleep(1000)
+        }
+    }
+}
