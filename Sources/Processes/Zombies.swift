@@ -14,12 +14,7 @@ public struct Zombies: ZombieAPI {
     /// The name may contain spaces and parentheses, so the state is the first field after the
     /// LAST `)`, never the third field of a split on spaces.
     public func state(of pid: ProcessID) throws(Errno) -> ProcessState {
-        let line = try readSmallFile("/proc/\(pid.rawValue)/stat")
-        guard let close = line.lastIndex(of: ")"),
-              let letter = line[line.index(after: close)...].split(separator: " ").first,
-              let state = ProcessState(rawValue: String(letter))
-        else { throw Errno.invalidArgument }
-        return state
+        try ProcStat(of: pid).state()
     }
 
     /// Forks a child that forks the worker and exits at once; reaps that child before returning.
@@ -60,21 +55,5 @@ public struct Zombies: ZombieAPI {
         if old == unsafeBitCast(SIG_DFL, to: Int.self) { return .default }
         if old == unsafeBitCast(SIG_IGN, to: Int.self) { return .ignore }
         return .handler
-    }
-
-    /// The whole content of a small file under /proc; `ESRCH` when the process does not exist.
-    private func readSmallFile(_ path: String) throws(Errno) -> String {
-        let fd = system_open_read(path)
-        if fd < 0 { throw Errno.current == .noSuchFileOrDirectory ? Errno.noSuchProcess : Errno.current }
-        defer { _ = system_close(fd) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 512)
-        while true {
-            let count = try buffer.withUnsafeMutableBytes { chunk in
-                valueOrErrno { system_read(fd, chunk) }
-            }.get()
-            if count == 0 { return String(decoding: bytes, as: UTF8.self) }
-            bytes += buffer[0..<count]
-        }
     }
 }
