@@ -8,7 +8,7 @@ SUBMISSION ?= Exercises
 # A selection of rules for conformance, grade and tsan: chapters, concepts, ids, or prefixes like WAIT-*.
 RULES      ?=
 
-.PHONY: test tsan conformance ctest ctests grade rules bench gil-demo build cmocka clean
+.PHONY: test tsan conformance ctest ctests grade rules bench gil-demo proc-states build cmocka clean
 
 ## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev when root).
 test: ctest build
@@ -53,6 +53,11 @@ bench:
 gil-demo:
 	$(SWIFT) build -c release --product gil-demo
 	.build/release/gil-demo
+
+## proc-states: the process states on real children, our STAT beside ps's, and a process tree as pstree draws it.
+proc-states:
+	$(SWIFT) build --product proc-states
+	.build/debug/proc-states
 
 ## rules: regenerate RULES.md from the catalog.
 rules: build

@@ -29,6 +29,8 @@ let package = Package(
         .executable(name: "grade", targets: ["grade"]),
         // `make gil-demo`: CPU-bound and IO-bound work on threads and processes, with and without the GIL model.
         .executable(name: "gil-demo", targets: ["gil-demo"]),
+        // `make proc-states`: the process states of the course on real processes, ps beside, and a process tree.
+        .executable(name: "proc-states", targets: ["proc-states"]),
         // The course's echo servers: `echo-server --model select|poll|epoll --port N`.
         .executable(name: "echo-server", targets: ["echo-server"]),
         // The course's UDP chat room: `chat-server --port N`, `chat-client HOST PORT`.
@@ -56,6 +58,7 @@ let package = Package(
         // `make bench`: the reference measured beside its peers (Benchmarks/*.py, C).
         .executableTarget(name: "bench", dependencies: ["Conformance", "Multiprocessing", "Threading", "Grading"], path: "Benchmarks/bench"),
         .executableTarget(name: "gil-demo", dependencies: ["Conformance", "Threading", "Multiprocessing"], path: "Demos/gil-demo"),
+        .executableTarget(name: "proc-states", dependencies: ["Conformance", "Processes"], path: "Demos/proc-states"),
         // Known-wrong implementations, one or more per rule; each must be rejected by its rules.
         .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking"],
                           path: "Fixtures/Mutants"),
@@ -69,6 +72,7 @@ let package = Package(
         .testTarget(name: "ConformanceTests", dependencies: [
             "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing", "Threading", "Networking",
             "reference-runner", "mutant-runner", "conformance", "grade", "echo-server", "chat-server", "chat-client",
+            "proc-states",
         ] + samples.map { .target(name: "sample-\($0)") } + helpers.map { .target(name: $0) }),
     ]
 )

@@ -5,7 +5,8 @@ import Conformance
 /// The name may hold spaces and parentheses, so it runs from the FIRST `(` to the LAST `)` and the
 /// numbered fields start after that `)`, as ps and pstree read it; never a split of the whole line.
 struct ProcStat {
-    /// The command name (`comm`, field 2), without its parentheses.
+    /// The command name (`comm`, field 2), without its parentheses. Its bytes are decoded as UTF-8:
+    /// a name the kernel cut at 15 bytes inside a character ends in U+FFFD.
     let name: String
     /// Fields 3 (the state) and on, in order.
     private let fields: [Substring]
