@@ -8,10 +8,11 @@ SUBMISSION ?= Exercises
 # A selection of rules for conformance, grade and tsan: chapters, concepts, ids, or prefixes like WAIT-*.
 RULES      ?=
 
-.PHONY: test tsan conformance ctest ctests grade rules bench gil-demo proc-states build cmocka clean
+.PHONY: ps-tools test tsan conformance ctest ctests grade rules bench gil-demo proc-states build cmocka clean
 
-## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev when root).
-test: ctest build
+## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev, and procps and psmisc for
+## ps and pstree, when root).
+test: ctest build ps-tools
 	$(SWIFT) test
 
 ## tsan: the threads chapter's reference checks under ThreadSanitizer (RULES= selects others). Every
@@ -69,6 +70,17 @@ build:
 $(CTEST_DIR)/%: CTests/%.c CTests/witness.h | cmocka
 	@mkdir -p $(CTEST_DIR)
 	$(CC) $(CFLAGS) $< -lcmocka -pthread -o $@
+
+## ps-tools: ps and pstree, which the states chapter compares itself with; as root on Debian, install them.
+ps-tools:
+	@if ! command -v ps >/dev/null || ! command -v pstree >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing procps and psmisc"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq procps psmisc >/dev/null; \
+	  else \
+	    echo "note: ps or pstree is missing (Debian packages procps, psmisc): STATE-11 is then unsupported" >&2; \
+	  fi; \
+	fi
 
 ## cmocka: make sure cmocka is installed; as root on Debian, install it.
 CMOCKA_PROBE = printf '\#include <stdarg.h>\n\#include <stddef.h>\n\#include <stdint.h>\n\#include <setjmp.h>\n\#include <cmocka.h>\nint main(void) { return 0; }\n' \

@@ -9,6 +9,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
@@ -467,6 +468,58 @@ static void TREE_2_orphan_goes_under_the_subreaper(void **state) {
     assert_int_equal(reported, getpid());
 }
 
+/* TREE-5: in a new PID namespace an orphan is adopted by the namespace's init (pid 1 there), though
+ * this process, outside, is a subreaper. Making the namespace needs CAP_SYS_ADMIN, or an unprivileged
+ * user namespace: without either the test is skipped (unsupported). */
+static void TREE_5_orphan_in_a_new_pid_namespace_goes_to_its_init(void **state) {
+    (void)state;
+    int report[2], middle_gone[2];
+    SAFE(pipe(report));
+    SAFE(pipe(middle_gone));
+    SAFE(prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0));
+    pid_t creator = safe_fork();
+    if (creator == 0) {
+        int branch = unshare(CLONE_NEWPID) == 0 ? 0
+                   : errno == EPERM && unshare(CLONE_NEWUSER | CLONE_NEWPID) == 0 ? 1 : -errno;
+        write_int(report[1], branch);
+        if (branch < 0) _exit(0);
+        pid_t init = fork();
+        if (init == 0) {                       /* pid 1 of the new namespace */
+            pid_t middle = fork();
+            if (middle == 0) {
+                if (fork() == 0) {             /* the orphan: reports its parent once the middle is gone */
+                    char byte;
+                    if (read(middle_gone[0], &byte, 1) != 1) _exit(1);
+                    write_int(report[1], getppid());
+                    _exit(0);
+                }
+                _exit(0);
+            }
+            waitpid(middle, NULL, 0);
+            if (write(middle_gone[1], "x", 1) != 1) _exit(1);
+            while (wait(NULL) > 0) {}          /* the adopted orphan */
+            _exit(0);
+        }
+        waitpid(init, NULL, 0);
+        _exit(0);
+    }
+    close(report[1]);
+    close(middle_gone[0]);
+    close(middle_gone[1]);
+    int branch = read_int(report[0]);
+    if (branch < 0) {
+        reap(creator);
+        close(report[0]);
+        SAFE(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0));
+        skip();
+    }
+    int parent = read_int(report[0]);
+    close(report[0]);
+    assert_int_equal(reap(creator), 0);
+    SAFE(prctl(PR_SET_CHILD_SUBREAPER, 0, 0, 0, 0));
+    assert_int_equal(parent, 1);
+}
+
 int main(void) {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(STATE_1_child_is_in_proc_when_fork_returns),
@@ -481,6 +534,7 @@ int main(void) {
         cmocka_unit_test(STATE_10_foreground_group_is_the_terminals),
         cmocka_unit_test(TREE_1_child_is_under_the_forking_process),
         cmocka_unit_test(TREE_2_orphan_goes_under_the_subreaper),
+        cmocka_unit_test(TREE_5_orphan_in_a_new_pid_namespace_goes_to_its_init),
     };
     return cmocka_run_group_tests_name("states", tests, NULL, NULL);
 }

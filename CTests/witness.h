@@ -1,6 +1,8 @@
 /*
  * Shared helpers of the cmocka witnesses, in the style of LTP's SAFE_* macros: setup that must not
- * fail aborts the test loudly, so assertions sit only on the behaviour under test.
+ * fail aborts the test loudly with a message starting "BROKEN: " (LTP's TBROK: the test's own setup
+ * failed, which says nothing about the rule), so assertions sit only on the behaviour under test.
+ * A test whose rule this machine cannot check calls cmocka's skip() (unsupported).
  *
  * A test that forks never calls a cmocka assertion in the child: the child reports through a pipe
  * or its exit code, and the parent asserts.
@@ -26,14 +28,14 @@
 #define SAFE(call)                                                                        \
     do {                                                                                  \
         if ((call) == -1) {                                                               \
-            fail_msg("%s:%d: %s failed: %s", __FILE__, __LINE__, #call, strerror(errno)); \
+            fail_msg("BROKEN: %s:%d: %s failed: %s", __FILE__, __LINE__, #call, strerror(errno));  \
         }                                                                                 \
     } while (0)
 
 /* fork(2) that fails the test instead of returning -1. */
 static inline pid_t safe_fork(void) {
     pid_t pid = fork();
-    if (pid == -1) fail_msg("fork failed: %s", strerror(errno));
+    if (pid == -1) fail_msg("BROKEN: fork failed: %s", strerror(errno));
     return pid;
 }
 

@@ -130,3 +130,24 @@ var processStateMutants: [Mutant] {
                }))),
     ]
 }
+
+/// The pid a process has inside its own PID namespace: the last number of the NSpid line of
+/// /proc/<pid>/status (the mistake of reading a namespace's pids as the caller's).
+private func innermostPID(_ pid: ProcessID) -> ProcessID {
+    let status = (try? String(contentsOfFile: "/proc/\(pid.rawValue)/status", encoding: .utf8)) ?? ""
+    let line = status.split(separator: "\n").first { $0.hasPrefix("NSpid:") }
+    return line.flatMap { $0.split(separator: "\t").last }.flatMap { pid_t($0) }.map(ProcessID.init) ?? pid
+}
+
+var namespaceTreeMutants: [Mutant] {
+    [
+        Mutant("tree-pids-inside-namespaces", "shows each process by its pid inside its own PID namespace",
+               rejectedBy: ["TREE-5": .fail],
+               ProcessTreeSpec(ProcessTreeMutant(building: { (pid) throws(Errno) in
+                   func inner(_ tree: ProcessTree) -> ProcessTree {
+                       ProcessTree(pid: innermostPID(tree.pid), name: tree.name, children: tree.children.map(inner))
+                   }
+                   return inner(try ProcessTrees().tree(of: pid))
+               }))),
+    ]
+}

@@ -8,6 +8,7 @@
 #include <sys/mman.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/syscall.h>
@@ -89,4 +90,10 @@ int cs_open_pseudo_terminal(int *master, int *slave) {
     close(m);
     errno = saved;
     return -1;
+}
+
+int cs_unshare_pid_namespace(void) {
+    if (unshare(CLONE_NEWPID) == 0) return 0;
+    if (errno != EPERM) return -1;
+    return unshare(CLONE_NEWUSER | CLONE_NEWPID) == 0 ? 1 : -1;
 }

@@ -8,6 +8,8 @@ public struct CTestResult: Sendable, Equatable {
     public let skipped: Bool
     /// The failure lines cmocka printed, or why the test never reported.
     public let message: String?
+    /// The test's own setup failed (witness.h's SAFE prints "BROKEN: ..."): it says nothing about the rule.
+    public var broken: Bool { !passed && !skipped && message?.hasPrefix("BROKEN: ") == true }
 
     public init(name: String, passed: Bool, skipped: Bool = false, message: String?) {
         self.name = name

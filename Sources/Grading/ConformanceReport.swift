@@ -4,10 +4,11 @@ import Foundation
 /// The main job's report: every rule with its Swift result (the reference implementation) and its
 /// C result (the cmocka witness on this kernel).
 public struct ConformanceReport {
-    /// A witness's result: passed, failed, unsupported on this machine (with its reason), or there
-    /// is no such witness.
+    /// A witness's result, LTP's result classes: passed, failed, unsupported on this machine (the
+    /// environment lacks a feature or privilege, with the reason), broken (the test's own setup
+    /// failed, with how), or there is no such witness.
     public enum Result: String, Codable, Sendable {
-        case pass, fail, unsupported, none
+        case pass, fail, unsupported, broken, none
     }
 
     /// One rule's line, as `reports/conformance.json` lists it.
@@ -24,14 +25,24 @@ public struct ConformanceReport {
         public let swiftMessage: String?
         /// Why the C witness did not pass (or is missing).
         public let cMessage: String?
+        /// Which branch of an environment-dependent rule held here.
+        public let note: String?
         /// Seconds the Swift check took.
         public let seconds: Double
     }
 
+    /// `reports/conformance.json`: where the run happened, then one row per rule.
+    public struct Document: Codable, Sendable {
+        public let environment: Environment
+        public let rules: [Row]
+    }
+
+    public let environment: Environment
     public let rows: [Row]
 
     /// Joins the Swift outcomes and the C results on the rule id.
-    public init(rules: [Rule], outcomes: [Outcome], cResults: [CTestResult]) {
+    public init(rules: [Rule], outcomes: [Outcome], cResults: [CTestResult], environment: Environment = .current()) {
+        self.environment = environment
         rows = zip(rules, outcomes).map { rule, outcome in
             let witnesses = cResults.filter { $0.name.hasPrefix(rule.cWitnessPrefix) }
             let c: Result
@@ -40,8 +51,10 @@ public struct ConformanceReport {
                 (c, cMessage) = (.none, nil)
             } else if witnesses.isEmpty {
                 (c, cMessage) = (.none, "no cmocka test named \(rule.cWitnessPrefix)* ran")
-            } else if let failed = witnesses.first(where: { !$0.passed && !$0.skipped }) {
+            } else if let failed = witnesses.first(where: { !$0.passed && !$0.skipped && !$0.broken }) {
                 (c, cMessage) = (.fail, "\(failed.name): \(failed.message ?? "failed")")
+            } else if let broken = witnesses.first(where: \.broken) {
+                (c, cMessage) = (.broken, "\(broken.name): \(broken.message ?? "broken")")
             } else if let skipped = witnesses.first(where: \.skipped) {
                 (c, cMessage) = (.unsupported, "\(skipped.name): \(skipped.message ?? "skipped")")
             } else {
@@ -50,21 +63,24 @@ public struct ConformanceReport {
             let swift: Result = switch outcome.status {
             case .pass: .pass
             case .unsupported: .unsupported
+            case .broken: .broken
             case .notImplemented: .none
             case .fail, .timedOut, .crashed: .fail
             }
             return Row(id: rule.id, chapter: rule.chapter, concept: rule.concept, sentence: rule.sentence,
                        section: rule.section, severity: rule.severity, swift: swift, c: c,
                        swiftMessage: outcome.status == .pass ? nil : Report.describe(outcome), cMessage: cMessage,
+                       note: outcome.note,
                        seconds: outcome.seconds)
         }
     }
 
-    /// A required rule fails conformance when its Swift check or a C witness it should have did not
-    /// pass; a rule this machine cannot check (unsupported) does not fail it.
+    /// A required rule fails conformance when its Swift check or a C witness it should have failed or
+    /// is missing; a rule this machine cannot check (unsupported) or whose test could not set itself
+    /// up (broken) does not fail it: both are reported with their reasons.
     public func isFailing(_ row: Row) -> Bool {
         guard let rule = Catalog.rule(row.id), rule.severity == .required else { return false }
-        let checked: Set<Result> = [.pass, .unsupported]
+        let checked: Set<Result> = [.pass, .unsupported, .broken]
         return !checked.contains(row.swift) || (rule.hasCWitness && !checked.contains(row.c))
     }
 
@@ -73,7 +89,7 @@ public struct ConformanceReport {
 
     /// The table `make conformance` prints, chapter by chapter.
     public func table(width: Int = 100) -> String {
-        var out = ""
+        var out = environment.header.map { "\($0)\n" }.joined()
         for chapter in Catalog.chapters {
             let chapterRows = rows.filter { $0.chapter == chapter.id }
             if chapterRows.isEmpty { continue }
@@ -83,7 +99,8 @@ public struct ConformanceReport {
                 let lines = wrap(row.sentence + (row.severity == .optional ? " (optional)" : ""), width: width - 38)
                 out += "  \(pad(row.id, 10)) \(pad(row.swift.rawValue, 11)) \(pad(row.c.rawValue, 11)) \(lines[0])\n"
                 for line in lines.dropFirst() { out += String(repeating: " ", count: 38) + line + "\n" }
-                for message in [row.swiftMessage.map { "swift: \($0)" }, row.cMessage.map { "c: \($0)" }].compactMap({ $0 }) {
+                let messages = [row.swiftMessage.map { "swift: \($0)" }, row.cMessage.map { "c: \($0)" }, row.note.map { "note: \($0)" }]
+                for message in messages.compactMap({ $0 }) {
                     for line in wrap(message, width: width - 38) { out += String(repeating: " ", count: 38) + line + "\n" }
                 }
             }
@@ -92,32 +109,93 @@ public struct ConformanceReport {
         let witnessed = rows.filter { $0.c != .none || Catalog.rule($0.id)?.hasCWitness == true }
         let cPassed = witnessed.filter { $0.c == .pass }.count
         let unsupported = rows.filter { $0.swift == .unsupported || $0.c == .unsupported }.map(\.id)
+        let broken = rows.filter { $0.swift == .broken || $0.c == .broken }.map(\.id)
         out += "\n\(rows.count) rules: \(swiftPassed) pass in Swift; \(witnessed.count) with a C witness: \(cPassed) pass in C"
         if !unsupported.isEmpty { out += "; unsupported here: \(unsupported.joined(separator: ", "))" }
+        if !broken.isEmpty { out += "; broken (the test's own setup failed): \(broken.joined(separator: ", "))" }
         out += passes ? ". Conformant.\n" : ". NOT conformant: \(rows.filter(isFailing).map(\.id).joined(separator: ", ")).\n"
         return out
     }
 
-    /// `reports/conformance.json`: the rows as a JSON list.
+    /// `reports/conformance.json`: the environment and the rows.
     public func json() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        return try encoder.encode(rows)
+        return try encoder.encode(Document(environment: environment, rules: rows))
     }
 
     /// `reports/conformance.xml`: one test case per rule, failing when the rule fails conformance, skipped
     /// (with the reason) when this machine cannot check it.
     public func junit() -> String {
-        JUnit(suites: Catalog.chapters.map { chapter in
+        JUnit(properties: environment.header, suites: Catalog.chapters.map { chapter in
             JUnit.Suite(name: chapter.id, cases: rows.filter { $0.chapter == chapter.id }.map { row in
                 let message = [row.swiftMessage.map { "swift: \($0)" }, row.cMessage.map { "c: \($0)" }]
                     .compactMap { $0 }.joined(separator: "\n")
                 return JUnit.Case(classname: "\(row.chapter).\(row.concept)", name: "\(row.id): \(row.sentence)",
                                   seconds: row.seconds,
                                   problem: isFailing(row) ? ("failure", "nonconformant", message)
+                                      : row.swift == .broken || row.c == .broken ? ("error", "broken", message)
                                       : row.swift == .unsupported || row.c == .unsupported ? ("skipped", "unsupported", message)
                                       : nil)
             })
         }).xml
+    }
+}
+
+/// `conformance --compare A.json B.json`: the rules whose results differ between two runs, under
+/// both environments, and the rules whose result is the same but held by another branch (note).
+public struct ConformanceComparison {
+    public let a: (name: String, document: ConformanceReport.Document)
+    public let b: (name: String, document: ConformanceReport.Document)
+
+    public init(_ a: (name: String, document: ConformanceReport.Document), _ b: (name: String, document: ConformanceReport.Document)) {
+        self.a = a
+        self.b = b
+    }
+
+    /// The ids of the rules whose Swift or C result differs, or that only one run checked.
+    public var differing: [String] {
+        let rowsOfB = Dictionary(b.document.rules.map { ($0.id, $0) }) { first, _ in first }
+        let idsOfA = Set(a.document.rules.map(\.id))
+        return a.document.rules.filter { row in rowsOfB[row.id].map { result($0) != result(row) } ?? true }.map(\.id)
+            + b.document.rules.map(\.id).filter { !idsOfA.contains($0) }
+    }
+
+    private func result(_ row: ConformanceReport.Row) -> String { "\(row.swift.rawValue)/\(row.c.rawValue)" }
+
+    /// The text `--compare` prints.
+    public func text(width: Int = 100) -> String {
+        var out = ""
+        for (label, run) in [("A", a), ("B", b)] {
+            out += "\(label): \(run.name)\n" + run.document.environment.header.map { "   \($0)\n" }.joined()
+        }
+        let rowsOfA = Dictionary(a.document.rules.map { ($0.id, $0) }) { first, _ in first }
+        let rowsOfB = Dictionary(b.document.rules.map { ($0.id, $0) }) { first, _ in first }
+        let differing = differing
+        out += "\nResults that differ (swift/c):\n"
+        out += "  \(pad("RULE", 10)) \(pad("A", 24)) B\n"
+        for id in differing {
+            out += "  \(pad(id, 10)) \(pad(rowsOfA[id].map(result) ?? "not checked", 24)) \(rowsOfB[id].map(result) ?? "not checked")\n"
+            for (label, row) in [("A", rowsOfA[id]), ("B", rowsOfB[id])] {
+                guard let row else { continue }
+                let why = [row.swiftMessage.map { "swift: \($0)" }, row.cMessage.map { "c: \($0)" }, row.note.map { "note: \($0)" }]
+                for line in why.compactMap({ $0 }) {
+                    for wrapped in wrap("\(label) \(line)", width: width - 13) { out += String(repeating: " ", count: 13) + wrapped + "\n" }
+                }
+            }
+        }
+        if differing.isEmpty { out += "  none\n" }
+        let branches = a.document.rules.filter { row in
+            guard let other = rowsOfB[row.id] else { return false }
+            return result(other) == result(row) && other.note != row.note
+        }
+        if !branches.isEmpty {
+            out += "\nSame result, another branch held:\n"
+            for row in branches {
+                out += "  \(pad(row.id, 10)) A: \(row.note ?? "no note")\n  \(pad("", 10)) B: \(rowsOfB[row.id]?.note ?? "no note")\n"
+            }
+        }
+        out += "\n\(differing.count) of \(Set(rowsOfA.keys).union(rowsOfB.keys).count) rules differ.\n"
+        return out
     }
 }

@@ -96,7 +96,7 @@ public struct GradeReport {
                 case .pass: nil
                 case .unsupported: "skipped"
                 case .fail, .notImplemented: "failure"
-                case .timedOut, .crashed: "error"
+                case .timedOut, .crashed, .broken: "error"
                 }
                 return JUnit.Case(classname: "\(line.rule.chapter).\(line.rule.concept)",
                                   name: "\(line.rule.id): \(line.rule.sentence)", seconds: line.outcome.seconds,
@@ -113,12 +113,13 @@ public struct GradeReport {
 
 /// Wording shared by the reports.
 public enum Report {
-    /// How a status is printed: `pass`, `fail`, `unsupported`, `not implemented`, `timed out`, `crashed`.
+    /// How a status is printed: `pass`, `fail`, `unsupported`, `broken`, `not implemented`, `timed out`, `crashed`.
     public static func label(_ status: Outcome.Status) -> String {
         switch status {
         case .pass: "pass"
         case .fail: "fail"
         case .unsupported: "unsupported"
+        case .broken: "broken"
         case .notImplemented: "not implemented"
         case .timedOut: "timed out"
         case .crashed: "crashed"

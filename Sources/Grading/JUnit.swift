@@ -17,6 +17,8 @@ struct JUnit {
         var cases: [Case]
     }
 
+    /// Lines about the run (the environment), written as `<properties>` of every suite.
+    var properties: [String] = []
     var suites: [Suite]
 
     var xml: String {
@@ -28,6 +30,13 @@ struct JUnit {
             let time = suite.cases.map(\.seconds).reduce(0, +)
             out += "  <testsuite name=\"\(xmlEscaped(suite.name))\" tests=\"\(suite.cases.count)\" "
                 + "failures=\"\(failures)\" errors=\"\(errors)\" skipped=\"\(skipped)\" time=\"\(seconds(time))\">\n"
+            if !properties.isEmpty {
+                out += "    <properties>\n"
+                for (index, line) in properties.enumerated() {
+                    out += "      <property name=\"environment.\(index + 1)\" value=\"\(xmlEscaped(line))\"/>\n"
+                }
+                out += "    </properties>\n"
+            }
             for item in suite.cases {
                 out += "    <testcase classname=\"\(xmlEscaped(item.classname))\" name=\"\(xmlEscaped(item.name))\" "
                     + "time=\"\(seconds(item.seconds))\""

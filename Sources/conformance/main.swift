@@ -1,6 +1,7 @@
 // `make conformance`: every rule against the reference implementation and the C witnesses on this
-// kernel, printed as a table and written to reports/conformance.json and reports/conformance.xml.
-// `conformance rules` prints RULES.md.
+// kernel, printed as a table under the environment it ran in, and written to reports/conformance.json
+// and reports/conformance.xml. `conformance rules` prints RULES.md; `conformance --compare A.json B.json`
+// prints the rules whose results differ between two runs (exit 1 when some do).
 import Conformance
 import Foundation
 import Grading
@@ -13,9 +14,10 @@ enum Command {
         .value("reports", "where to write conformance.json and conformance.xml (default: reports)"),
         .value("timeout", "seconds one rule may take (default: 10)"),
         .value("jobs", "rules checked at once (default: the number of CPUs)"),
+        .flag("compare", "compare two reports: conformance --compare A.json B.json"),
         .flag("help", "show this help"),
     ]
-    static let usage = "conformance [rules] [OPTIONS] [CHAPTER | CONCEPT | RULE-ID | PREFIX* ...]"
+    static let usage = "conformance [rules] [OPTIONS] [CHAPTER | CONCEPT | RULE-ID | PREFIX* ...] | conformance --compare A.json B.json"
 }
 
 func main() throws -> Int32 {
@@ -23,6 +25,20 @@ func main() throws -> Int32 {
     if options.flag("help") {
         print(Options.help(Command.usage, Command.specs), terminator: "")
         return 0
+    }
+    if options.flag("compare") {
+        guard options.positional.count == 2 else { throw Options.Problem(description: "--compare takes two reports: A.json B.json") }
+        let runs = try options.positional.map { path in
+            do {
+                return (name: path, document: try JSONDecoder().decode(ConformanceReport.Document.self,
+                                                                      from: Data(contentsOf: URL(fileURLWithPath: path))))
+            } catch {
+                throw Options.Problem(description: "\(path) is not a conformance report (reports/conformance.json): \(error.localizedDescription)")
+            }
+        }
+        let comparison = ConformanceComparison(runs[0], runs[1])
+        print(comparison.text(), terminator: "")
+        return comparison.differing.isEmpty ? 0 : 1
     }
     if options.positional.first == "rules" {
         print(RulesDocument.markdown(), terminator: "")

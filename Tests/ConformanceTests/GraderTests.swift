@@ -13,19 +13,19 @@ struct Sample: Sendable, CustomTestStringConvertible {
     var testDescription: String { name }
 
     static let all = [
-        Sample(name: "correct", score: 167, problems: [:]),
+        Sample(name: "correct", score: 168, problems: [:]),
         // Leaves out the zombies and the states, multiprocessing, IPC, threads, IO and servers chapters.
         Sample(name: "partial", score: 23, problems: [
             "EXIT-4": "not implemented", "WAIT-8": "fail", "ZOMBIE-1": "not implemented", "ZOMBIE-2": "not implemented",
             "ZOMBIE-3": "not implemented", "ZOMBIE-4": "not implemented", "ZOMBIE-5": "not implemented",
             "ZOMBIE-6": "not implemented",
         ].merging((Chapter.states.rules + Chapter.multiprocessing.rules + Chapter.ipc.rules + Chapter.threads.rules + Chapter.io.rules + Chapter.servers.rules).map { ($0.id, "not implemented") }) { $1 }),
-        Sample(name: "partial-orphans", score: 164, problems: ["ORPHAN-1": "fail", "ORPHAN-2": "fail", "ORPHAN-3": "fail"]),
-        Sample(name: "hang", score: 166, problems: ["EXIT-4": "timed out"]),
-        Sample(name: "crash", score: 163, problems: [
+        Sample(name: "partial-orphans", score: 165, problems: ["ORPHAN-1": "fail", "ORPHAN-2": "fail", "ORPHAN-3": "fail"]),
+        Sample(name: "hang", score: 167, problems: ["EXIT-4": "timed out"]),
+        Sample(name: "crash", score: 164, problems: [
             "WAIT-8": "crashed", "ORPHAN-3": "crashed", "ZOMBIE-5": "crashed", "ZOMBIE-6": "crashed",
         ]),
-        Sample(name: "runaway", score: 164, problems: ["ORPHAN-1": "crashed", "ORPHAN-2": "crashed", "ORPHAN-3": "crashed"]),
+        Sample(name: "runaway", score: 165, problems: ["ORPHAN-1": "crashed", "ORPHAN-2": "crashed", "ORPHAN-3": "crashed"]),
     ]
 }
 
@@ -209,5 +209,37 @@ func results(in reports: URL) throws -> GradescopeResults {
         let junit = report.junit()
         #expect(junit.contains("failures=\"0\" errors=\"0\" skipped=\"1\""), "\(junit)")
         #expect(junit.contains("<skipped message=\"setpriority(-5) failed with EACCES\"/>"))
+    }
+}
+
+/// What a conformance report makes of the four result classes.
+@Suite struct ConformanceReportTests {
+    /// Verify that only a failure makes a run nonconformant: an unsupported rule and a broken one are
+    /// listed with their reasons in the summary, as skipped and errored JUnit test cases.
+    @Test func onlyFailuresAreNonconformant() throws {
+        let ids = ["STATE-6", "STATE-7", "PIPE-1", "STATE-8"]
+        let rules = try ids.map { try #require(Catalog.rule($0)) }
+        let outcomes = [
+            Outcome(rule: "STATE-6", status: .pass),
+            Outcome(rule: "STATE-7", status: .unsupported, message: "setpriority(-5) failed with EACCES"),
+            Outcome(rule: "PIPE-1", status: .broken, message: "the check's own pipe failed with EMFILE"),
+            Outcome(rule: "STATE-8", status: .pass),
+        ]
+        let witnesses = [
+            CTestResult(name: "STATE_6_a", passed: true, message: nil),
+            CTestResult(name: "STATE_7_b", passed: false, skipped: true, message: "skipped"),
+            CTestResult(name: "PIPE_1_c", passed: false, message: "BROKEN: pipe(fds) failed"),
+            CTestResult(name: "STATE_8_d", passed: true, message: nil),
+        ]
+        let passing = ConformanceReport(rules: rules, outcomes: outcomes, cResults: witnesses)
+        #expect(passing.rows.map { "\($0.swift.rawValue)/\($0.c.rawValue)" } == ["pass/pass", "unsupported/unsupported", "broken/broken", "pass/pass"])
+        #expect(passing.passes)
+        #expect(passing.table().contains("unsupported here: STATE-7; broken (the test's own setup failed): PIPE-1. Conformant."))
+        let junit = passing.junit()
+        #expect(junit.contains("<skipped message=\"swift: setpriority(-5) failed with EACCES\"/>"), "\(junit)")
+        #expect(junit.contains("<error type=\"broken\""))
+        var failed = outcomes
+        failed[3] = Outcome(rule: "STATE-8", status: .fail, message: "wrong")
+        #expect(!ConformanceReport(rules: rules, outcomes: failed, cResults: witnesses).passes)
     }
 }

@@ -84,6 +84,21 @@ import Testing
         ])
     }
 
+    /// Verify that a failure whose message starts "BROKEN: " (witness.h's SAFE: the test's own setup
+    /// failed) is read as broken, and any other failure is not.
+    @Test func readsBrokenSetups() {
+        let tap = """
+        1..2
+        not ok 1 - PIPE_1_a
+        # BROKEN: ipc.c:12: pipe(fds) failed: Too many open files
+        # ipc.c:12: error: Failure!
+        not ok 2 - PIPE_2_b
+        # 0x1 != 0x2
+        # not ok - ipc
+        """
+        #expect(CWitnesses.parseTAP(tap).map(\.broken) == [true, false])
+    }
+
     /// Verify that a witness binary that dies before reporting every test is a failure, not a silent pass.
     /// (The binary is a link to a built helper: writing an executable here and running it at once can
     /// fail with ETXTBSY while another test thread is spawning a process.)

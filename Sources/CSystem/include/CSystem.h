@@ -19,6 +19,12 @@ static inline int cs_wifstopped(int status) { return WIFSTOPPED(status); }
 static inline int cs_wstopsig(int status) { return WSTOPSIG(status); }
 static inline int cs_wifcontinued(int status) { return WIFCONTINUED(status); }
 
+// MARK: unshare(2), declared by glibc only for _GNU_SOURCE.
+/// Puts this process's next children in a new PID namespace, the first of them its init (pid 1 there):
+/// unshare(CLONE_NEWPID), or, where that needs a privilege this process lacks, unshare(CLONE_NEWUSER |
+/// CLONE_NEWPID). Returns 0 or 1 for the branch that worked, or -1 with errno of the second attempt.
+int cs_unshare_pid_namespace(void);
+
 // MARK: prctl(2), which is variadic.
 /// prctl(PR_SET_CHILD_SUBREAPER, on).
 int cs_set_child_subreaper(int on);

@@ -4,11 +4,19 @@ public struct CheckFailure: Error, CustomStringConvertible {
     public let message: String
     public let expected: String?
     public let actual: String?
+    /// The check's own setup failed (a system call of the check itself), not the implementation's
+    /// behaviour: the rule is reported `broken`, as LTP reports TBROK.
+    public let isBroken: Bool
 
     public init(_ message: String, expected: String? = nil, actual: String? = nil) {
+        self.init(message, expected: expected, actual: actual, isBroken: false)
+    }
+
+    init(_ message: String, expected: String?, actual: String?, isBroken: Bool) {
         self.message = message
         self.expected = expected
         self.actual = actual
+        self.isBroken = isBroken
     }
 
     public var description: String {

@@ -38,7 +38,7 @@ final class LoopbackSocket {
             }
         }
         var address = loopback(port)
-        try setup("connect") { withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        try exchange("connect") { withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
             Glibc.connect(socket.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
         } } }
         return socket
@@ -67,14 +67,14 @@ final class LoopbackSocket {
     }
 
     func accept() throws -> LoopbackSocket {
-        LoopbackSocket(CInt(try LoopbackSocket.setup("accept") { cs_accept_cloexec(descriptor, nil, nil) }))
+        LoopbackSocket(CInt(try LoopbackSocket.exchange("accept") { cs_accept_cloexec(descriptor, nil, nil) }))
     }
 
     /// Sends every byte (blocking).
     func send(_ bytes: [UInt8]) throws {
         var sent = 0
         while sent < bytes.count {
-            sent += try LoopbackSocket.setup("send") {
+            sent += try LoopbackSocket.exchange("send") {
                 bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
             }
         }
@@ -83,7 +83,7 @@ final class LoopbackSocket {
     /// One datagram to `port` of 127.0.0.1.
     func send(_ bytes: [UInt8], toPort port: UInt16) throws {
         var address = LoopbackSocket.loopback(port)
-        _ = try LoopbackSocket.setup("sendto") { bytes.withUnsafeBytes { buffer in
+        _ = try LoopbackSocket.exchange("sendto") { bytes.withUnsafeBytes { buffer in
             withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 sendto(descriptor, buffer.baseAddress, buffer.count, 0, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             } }
@@ -93,7 +93,7 @@ final class LoopbackSocket {
     /// One recv(2) of at most `maximum` bytes (blocking).
     func receive(maximum: Int) throws -> [UInt8] {
         var buffer = [UInt8](repeating: 0, count: maximum)
-        let count = try LoopbackSocket.setup("recv") { buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, maximum, 0) } }
+        let count = try LoopbackSocket.exchange("recv") { buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, maximum, 0) } }
         return Array(buffer[..<count])
     }
 
@@ -104,7 +104,7 @@ final class LoopbackSocket {
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let count = try LoopbackSocket.setup("recvfrom") { buffer.withUnsafeMutableBytes { bytes in
+        let count = try LoopbackSocket.exchange("recvfrom") { buffer.withUnsafeMutableBytes { bytes in
             withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
                 recvfrom(descriptor, bytes.baseAddress, bytes.count, 0, $0, &length)
             } }
@@ -196,5 +196,11 @@ final class LoopbackSocket {
     @discardableResult
     private static func setup<Value: FixedWidthInteger>(_ call: String, _ body: () -> Value) throws -> Int {
         Int(try valueOrErrno(body).mapError { CheckFailure.setup(call, $0) }.get())
+    }
+
+    /// A call whose result depends on the process at the other end (the implementation): its
+    /// failure, e.g. ECONNRESET from a server that reset the connection, is the implementation's.
+    private static func exchange<Value: FixedWidthInteger>(_ call: String, _ body: () -> Value) throws -> Int {
+        Int(try valueOrErrno(body).mapError { CheckFailure("the check's \(call) with the implementation's socket failed with \($0)") }.get())
     }
 }

@@ -8,7 +8,7 @@ enum PS {
         guard let stat = ProcFS.stat(pid.rawValue), let state = ProcessState(rawValue: String(stat.state)) else { return nil }
         let locked = ProcFS.read("/proc/\(pid.rawValue)/status")?.split(separator: "\n")
             .first { $0.hasPrefix("VmLck:") }
-            .flatMap { Int($0.dropFirst(6).split(separator: " ").first ?? "") } ?? 0
+            .flatMap { Int($0.dropFirst(6).split { $0 == " " || $0 == "\t" }.first ?? "") } ?? 0
         return ProcessStatus(pid: pid, name: stat.name, state: state, parent: ProcessID(rawValue: stat.parent),
                              processGroup: stat.processGroup, session: stat.session,
                              terminalForegroundGroup: stat.terminalForegroundGroup, nice: stat.nice,

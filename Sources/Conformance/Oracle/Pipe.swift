@@ -104,8 +104,8 @@ final class Pipe {
 }
 
 extension CheckFailure {
-    /// The check's own setup failed, which says nothing about the implementation.
+    /// The check's own setup failed, which says nothing about the implementation: broken.
     static func setup(_ call: String, _ error: Errno) -> CheckFailure {
-        CheckFailure("the check's own \(call) failed with \(error)")
+        CheckFailure("the check's own \(call) failed with \(error)", expected: nil, actual: nil, isBroken: true)
     }
 }

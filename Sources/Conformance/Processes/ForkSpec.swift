@@ -133,6 +133,9 @@ public struct ForkSpec<Implementation: ForkAPI>: Spec {
                 throw CheckFailure.setup("setuid(65534)", .current)
             }
             _ = cs_set_dumpable(1)  // keep /proc/self readable for the hygiene record
+            note("checked as user 65534 (nobody): root is exempt from RLIMIT_NPROC")
+        } else {
+            note("checked as user \(getuid())")
         }
         if cs_set_process_limit(0) != 0 {
             throw CheckFailure.setup("setrlimit(RLIMIT_NPROC)", .current)

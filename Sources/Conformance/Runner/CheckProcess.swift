@@ -22,7 +22,7 @@ enum CheckProcess {
             record.status = .unsupported
             record.text = unsupported.reason
         } catch let failure as CheckFailure {
-            record.status = .fail
+            record.status = failure.isBroken ? .broken : .fail
             record.text = failure.message
             record.expected = failure.expected
             record.actual = failure.actual

@@ -1,7 +1,7 @@
 /// The result of checking one rule against one implementation, as a runner prints it (one JSON
 /// object) and as reports carry it.
 public struct Outcome: Codable, Sendable, Equatable {
-    /// The six results a rule can have.
+    /// The seven results a rule can have.
     public enum Status: String, Codable, Sendable, CaseIterable {
         /// The rule holds.
         case pass
@@ -10,6 +10,8 @@ public struct Outcome: Codable, Sendable, Equatable {
         /// The environment lacks a feature or privilege the rule needs (the check threw `Unsupported`);
         /// `message` says which. Neither a pass nor a fail.
         case unsupported
+        /// The check's own setup failed (`message` says how), so it says nothing about the rule.
+        case broken
         /// The implementation called `notImplemented()` or declares no spec for the concept.
         case notImplemented
         /// The check did not finish within the time limit.
@@ -26,6 +28,8 @@ public struct Outcome: Codable, Sendable, Equatable {
     public var expected: String?
     /// The actual value, when the check compared two.
     public var actual: String?
+    /// Which branch of an environment-dependent rule held here (`note(_:)`), e.g. "checked as user 65534".
+    public var note: String?
     /// The last part of what the check process printed on stdout and stderr.
     public var output: String?
     /// Descriptors the check process had open at the end and not at the start.

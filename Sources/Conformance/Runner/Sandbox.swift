@@ -28,9 +28,12 @@ enum Sandbox {
         var status: CInt = 0
         _ = valueOrErrno { waitpid(pid, &status, 0) }
         let killed = Watching.killDescendants()
-        var outcome = verdict(check.rule, records: records(in: results), status: status, timedOut: timedOut,
+        let written = records(in: results)
+        var outcome = verdict(check.rule, records: written, status: status, timedOut: timedOut,
                               timeout: timeout)
         outcome.output = excerpt(of: output)
+        let notes = written.filter { $0.kind == .note }.compactMap(\.text)
+        outcome.note = notes.isEmpty ? nil : notes.joined(separator: "; ")
         if outcome.status == .crashed, let trap = fatalError(in: outcome.output) {
             outcome.message = (outcome.message ?? "") + ": " + trap
         }

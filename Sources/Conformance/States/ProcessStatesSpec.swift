@@ -114,7 +114,7 @@ public struct ProcessStatesSpec<Implementation: ProcessStatesAPI>: Spec {
         try Children.kill(child, .continue)
         step("waitpid(child, WCONTINUED) after SIGCONT")
         try expectEqual(try waitChange(child, WCONTINUED), .continued, "waitpid(WCONTINUED) after SIGCONT")
-        family.await(child, "waiting for the continued child to leave T") { $0.state != .stopped }
+        family.await(child, "waiting for the continued child to sleep in pause() again") { $0.state == .sleeping }
         let (continued, _) = try expectSeen(child, "a child continued by SIGCONT")
         try expectTrue(continued.state != .stopped, "a continued child is still T")
     }
@@ -157,6 +157,7 @@ public struct ProcessStatesSpec<Implementation: ProcessStatesAPI>: Spec {
         let child = try niceChild(family, by: 5, report: report)
         let error = try report.readInt32("the child ended before raising its nice value")
         try expectEqual(error, 0, "the errno of setpriority(+5) in the child (0: it worked)")
+        family.await(child, "waiting for the child to pause") { $0.state == .sleeping }
         let (seen, column) = try expectSeen(child, "a child whose nice value was raised by 5")
         try expectTrue(seen.nice > 0, "the nice value of a child that raised it is \(seen.nice)")
         try expectTrue(column.dropFirst().hasPrefix("N"), "the STAT of a child with nice \(seen.nice) is \(column), not .N...")
@@ -174,6 +175,8 @@ public struct ProcessStatesSpec<Implementation: ProcessStatesAPI>: Spec {
             throw Unsupported("lowering a nice value needs CAP_SYS_NICE or RLIMIT_NICE: setpriority(-5) failed with \(error)")
         }
         try expectEqual(error.rawValue, 0, "the errno of setpriority(-5) in the child (0: it worked)")
+        family.await(child, "waiting for the child to pause") { $0.state == .sleeping }
+        note(getuid() == 0 ? "lowered as root (CAP_SYS_NICE)" : "lowered as user \(getuid()) (CAP_SYS_NICE or RLIMIT_NICE)")
         let (seen, column) = try expectSeen(child, "a child whose nice value was lowered to -5")
         try expectEqual(seen.nice, -5, "the nice value of a child that lowered it to -5")
         try expectTrue(column.dropFirst().hasPrefix("<"), "the STAT of a child with nice -5 is \(column), not .<...")
@@ -203,6 +206,7 @@ public struct ProcessStatesSpec<Implementation: ProcessStatesAPI>: Spec {
             throw CheckFailure.setup(member == -1 ? "setsid" : member == -2 ? "ioctl(TIOCSCTTY)" : "fork", .current)
         }
         let children = (ProcessID(rawValue: member), ProcessID(rawValue: background))
+        family.await(leader, "waiting for the session leader to pause") { $0.state == .sleeping }
         family.await(children.0, "waiting for the leader's first child to pause") { $0.state == .sleeping }
         family.await(children.1, "waiting for the leader's second child to enter a group of its own") {
             $0.processGroup == background && $0.state == .sleeping
@@ -234,7 +238,9 @@ public struct ProcessStatesSpec<Implementation: ProcessStatesAPI>: Spec {
             }, nil)
         }
         let single = try family.child()
-        family.await(threaded, "waiting for the child's second thread") { $0.threads == 2 }
+        family.await(threaded, "waiting for the child's second thread, and the first in pause()") {
+            $0.threads == 2 && $0.state == .sleeping
+        }
         family.await(single, "waiting for the single-threaded child to pause") { $0.state == .sleeping }
         let (two, twoColumn) = try expectSeen(threaded, "a child with two threads")
         try expectEqual(two.threads, 2, "the thread count of a child that started a thread")
@@ -288,12 +294,14 @@ public struct ProcessStatesSpec<Implementation: ProcessStatesAPI>: Spec {
         let report = try Pipe()
         examples.append((try niceChild(family, by: 5, report: report), "a child with nice raised by 5", paused))
         let base = getpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0)
-        examples.append((try niceChild(family, by: -5 - base, report: report),
+        let lowering = try niceChild(family, by: -5 - base, report: report)
+        examples.append((lowering,
                          "a child with nice -5, or its nice unchanged where lowering it is not permitted", paused))
-        examples.append((try family.child {
+        let locking = try family.child {
             let page = mmap(nil, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0)
             if page != MAP_FAILED { _ = mlock(page, 4096) }
-        }, "a child with a locked page, or none where mlock is not permitted", paused))
+        }
+        examples.append((locking, "a child with a locked page, or none where mlock is not permitted", paused))
         examples.append((try family.child {
             _ = setsid()
             _ = setpriority(__priority_which_t(PRIO_PROCESS.rawValue), 0, base + 3)
@@ -314,15 +322,13 @@ public struct ProcessStatesSpec<Implementation: ProcessStatesAPI>: Spec {
         for example in examples {
             family.await(example.pid, "waiting for \(example.what) to settle", until: example.settled)
         }
+        let lowered = PS.status(lowering)?.nice == -5
+        let locked = (PS.status(locking)?.lockedKiB ?? 0) > 0
+        note("compared with ps on \(examples.count) processes" + (lowered ? "" : "; lowering a nice value is not permitted here, so none shows <")
+             + (locked ? "" : "; mlock is not permitted here, so none shows L"))
         for (pid, what, _) in examples {
-            step("statColumn(status(of: \(pid))) of \(what), and ps -o stat= -p \(pid)")
-            let seen: ProcessStatus
-            do {
-                seen = try implementation.status(of: pid)
-            } catch {
-                throw CheckFailure("status(of:) of \(what) threw \(error)")
-            }
-            let column = implementation.statColumn(seen)
+            let (_, column) = try expectSeen(pid, what)
+            step("ps -o stat= -p \(pid) for \(what)")
             let printed = try PS.run("ps", ["-o", "stat=", "-p", String(pid.rawValue)]) ?? ""
             try expectEqual(column, printed.filter { !$0.isWhitespace }, "the STAT of \(what) (pid \(pid)), as ps prints it")
         }

@@ -1,7 +1,7 @@
 /// Parents and children (course: 父子进程, 查看进程树 `pstree`): the tree of a process's
 /// descendants, and the drawing `pstree -p` makes of it.
 ///
-/// Rules TREE-1 ... TREE-4 in RULES.md; the reference is `Processes.ProcessTrees`.
+/// Rules TREE-1 ... TREE-5 in RULES.md; the reference is `Processes.ProcessTrees`.
 public protocol ProcessTreeAPI {
     /// The process `pid` and every process descended from it that still exists (zombies included),
     /// each under its parent, children in pid order, from the parent fields of `/proc/*/stat`.

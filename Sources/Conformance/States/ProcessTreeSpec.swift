@@ -1,7 +1,7 @@
 import CSystem
 import Glibc
 
-/// The checks of TREE-1 ... TREE-4 against an implementation of `ProcessTreeAPI`: real process trees
+/// The checks of TREE-1 ... TREE-5 against an implementation of `ProcessTreeAPI`: real process trees
 /// compared with the one the check reads from `/proc` itself, and drawings compared with pstree's.
 public struct ProcessTreeSpec<Implementation: ProcessTreeAPI>: Spec {
     public static var concept: String { "tree" }
@@ -15,6 +15,7 @@ public struct ProcessTreeSpec<Implementation: ProcessTreeAPI>: Spec {
             Check("TREE-2", orphanIsUnderTheSubreaper),
             Check("TREE-3", treeListsExactlyTheLiveDescendants),
             Check("TREE-4", renderDrawsAsPstree),
+            Check("TREE-5", orphanInANamespaceGoesToItsInit),
         ]
     }
 
@@ -181,9 +182,48 @@ public struct ProcessTreeSpec<Implementation: ProcessTreeAPI>: Spec {
             real = PS.tree(of: top)
         }
         guard let real, let printed = try PS.run("pstree", ["-p", "-n", "-A", "-T", "-l", String(top.rawValue)]) else {
-            step("pstree is not installed (Debian package psmisc): the real tree is not compared")
+            note("pstree is not installed (Debian package psmisc): only the drawings of made-up trees were compared")
             return
         }
         try expectEqual(implementation.render(real), printed, "render of a real tree, as pstree -p -n -A -T -l prints it")
+        note("compared with pstree on a real tree")
+    }
+
+    /// TREE-5: the check process is a subreaper, yet an orphan in a new PID namespace is adopted by
+    /// that namespace's init: creator --- ns-init --- ns-orphan once the orphan's parent has ended.
+    func orphanInANamespaceGoesToItsInit() throws {
+        let family = try Family()
+        defer { family.end() }
+        let report = try Pipe()
+        let creator = try family.child {
+            let branch = cs_unshare_pid_namespace()
+            report.write(branch < 0 ? -errno : branch)
+            guard branch >= 0, Glibc.fork() == 0 else { return }
+            _ = cs_set_process_name("ns-init")  // pid 1 of the new namespace
+            let middle = Glibc.fork()
+            if middle == 0 {
+                if Glibc.fork() == 0 {
+                    _ = cs_set_process_name("ns-orphan")
+                    return
+                }
+                _exit(0)  // the middle ends: its child is an orphan
+            }
+            _ = waitpid(middle, nil, 0)
+        }
+        let branch = try report.readInt32("the child ended before making a PID namespace")
+        guard branch >= 0 else {
+            throw Unsupported("a new PID namespace needs CAP_SYS_ADMIN or an unprivileged user namespace: "
+                              + "unshare failed with \(Errno(rawValue: -branch))")
+        }
+        note(branch == 0 ? "in a new PID namespace (CAP_SYS_ADMIN)" : "in a new user and PID namespace, unprivileged")
+        step("waiting for ns-init, under \(creator), to adopt ns-orphan once its parent ended")
+        while true {
+            let adopted = PS.tree(of: creator)?.children.first?.children
+            if adopted?.map(\.name) == ["ns-orphan"], PS.status(adopted![0].pid)?.state == .sleeping { break }
+            usleep(1000)
+        }
+        let tree = try expectTree(of: creator, "a process whose child is the init of a new PID namespace with an orphan in it")
+        try expectEqual(tree.children.first?.children.map(\.name), ["ns-orphan"],
+                        "the processes tree(of:) shows under the namespace's init")
     }
 }

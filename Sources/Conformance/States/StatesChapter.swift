@@ -97,5 +97,11 @@ extension Chapter {
               render draws a tree as `pstree -p -n -A -T -l` does: name(pid), --- before an only child, -+- \
               before the first of several, |- and `- before the others, aligned under the first.
               """),
+        .rule("TREE-5", "进程基本概念", c: true,
+              """
+              Who adopts an orphan depends on where it lives: in a new PID namespace its init (pid 1 there) \
+              adopts it, not the check's subreaper outside, and tree(of:) shows it so; making the namespace \
+              needs CAP_SYS_ADMIN or an unprivileged user namespace, and without either the rule is unsupported.
+              """),
     ])
 }
