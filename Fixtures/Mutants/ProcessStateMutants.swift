@@ -80,7 +80,7 @@ var processStateMutants: [Mutant] {
         Mutant("stat-no-session-flag", "never prints s", rejectedBy: ["STATE-8": .fail],
                ProcessStatesSpec(formattedAs { $0.session = -2 })),
         Mutant("stat-session-is-group", "prints s for a process group leader, not a session leader",
-               rejectedBy: ["STATE-10": .fail, "STATE-11": .fail],
+               rejectedBy: ["STATE-8": .fail, "STATE-10": .fail, "STATE-11": .fail],
                ProcessStatesSpec(formattedAs { $0.session = $0.processGroup })),
         Mutant("stat-one-thread-is-l", "prints l for a process with one thread", rejectedBy: ["STATE-9": .fail],
                ProcessStatesSpec(formattedAs { $0.threads += 1 })),

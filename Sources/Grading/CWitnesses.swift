@@ -40,8 +40,8 @@ public enum CWitnesses {
         return results
     }
 
-    /// Reads `ok N - name`, `not ok N - name` and `not ok N # SKIP name` lines, and the `#` lines after
-    /// a failure.
+    /// Reads `ok N - name`, `not ok N - name` and skips, `not ok N # SKIP name` (cmocka 1.1.5) or
+    /// `ok N # SKIP name` (later cmocka), and the `#` lines after a failure.
     public static func parseTAP(_ text: String) -> [CTestResult] {
         var results: [CTestResult] = []
         var pending: (name: String, lines: [String])?
@@ -52,7 +52,7 @@ public enum CWitnesses {
             pending = nil
         }
         for line in text.split(separator: "\n").map({ String($0.drop { $0 == " " || $0 == "\t" }) }) {
-            if line.hasPrefix("not ok "), let skip = line.range(of: " # SKIP ") {
+            if line.hasPrefix("ok ") || line.hasPrefix("not ok "), let skip = line.range(of: " # SKIP ") {
                 flushPending()
                 results.append(CTestResult(name: String(line[skip.upperBound...]), passed: false, skipped: true,
                                            message: "skipped: this machine cannot check it"))

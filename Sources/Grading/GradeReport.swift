@@ -85,8 +85,8 @@ public struct GradeReport {
         return try encoder.encode(Results(score: score, output: summary, visibility: "visible", tests: tests))
     }
 
-    /// `reports/grade.xml`: one test case per rule; a broken rule is a failure, a rule that could
-    /// not be checked (timed out, crashed) an error.
+    /// `reports/grade.xml`: one test case per rule; a rule that does not hold is a failure, one that
+    /// could not be checked (timed out, crashed, broken) an error, an unsupported one skipped.
     public func junit() -> String {
         JUnit(suites: Catalog.chapters.compactMap { chapter in
             let chapterLines = lines.filter { $0.rule.chapter == chapter.id }

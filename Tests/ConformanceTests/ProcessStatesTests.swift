@@ -79,7 +79,13 @@ import Testing
     /// parent; that status(of:) and tree(of:) throw ESRCH once the child is reaped.
     @Test func statusReadsTheNameAndEndsWithTheProcess() throws {
         let child = try spawn("b) R (c", pauseForever)
-        let status = try awaitStatus(child) { $0.name == "b) R (c" && $0.state == .sleeping }
+        let status: ProcessStatus
+        do {
+            status = try awaitStatus(child) { $0.name == "b) R (c" && $0.state == .sleeping }
+        } catch {
+            killAndReap(child)
+            throw error
+        }
         #expect(status.parent == Fork().getpid())
         #expect(status.state == .sleeping && status.threads == 1 && status.lockedKiB == 0)
         killAndReap(child)
@@ -139,10 +145,15 @@ struct Shape: Sendable, CustomStringConvertible {
         name.debugDescription + (children.isEmpty ? "" : "(" + children.map(\.description).joined(separator: ", ") + ")")
     }
 
-    /// Whether `tree` has this shape, with each name as /proc shows it (its first 15 bytes).
+    /// The name as /proc shows it: its first 15 bytes.
+    var shownName: String { String(decoding: name.utf8.prefix(15), as: UTF8.self) }
+
+    /// Whether `tree` has this shape, children compared by name: a tree lists them in pid order, which
+    /// is not the order they were forked in once pids wrap around.
     func matches(_ tree: ProcessTree) -> Bool {
-        tree.name == String(decoding: name.utf8.prefix(15), as: UTF8.self) && tree.children.count == children.count
-            && zip(children, tree.children).allSatisfy { $0.matches($1) }
+        tree.name == shownName && tree.children.count == children.count
+            && zip(children.sorted { $0.shownName < $1.shownName }, tree.children.sorted { $0.name < $1.name })
+                .allSatisfy { $0.matches($1) }
     }
 }
 

@@ -10,8 +10,9 @@ final class Family {
         if cs_set_child_subreaper(1) != 0 { throw CheckFailure.setup("prctl(PR_SET_CHILD_SUBREAPER)", .current) }
     }
 
-    /// Forks a child that runs `body` and then waits in `pause()` until it is killed. The body runs
-    /// in the child of a single-threaded check process: plain system calls only.
+    /// Forks a child that runs `body` and then waits in `pause()` until it is killed. The checks that
+    /// use it start no thread, so the child of their single-threaded process may do what any program
+    /// may after fork (start a thread, allocate); it ends in `pause()`, never by returning.
     func child(_ body: () -> Void = {}) throws -> ProcessID {
         try Children.fork {
             body()
@@ -26,16 +27,10 @@ final class Family {
         while waitpid(-1, &status, 0) > 0 || errno == EINTR {}
     }
 
-    /// Polls `/proc` until `condition` holds for the status of `pid`; the sandbox's time limit ends a
-    /// check that waits forever.
-    @discardableResult
-    func await(_ pid: ProcessID, _ description: String, until condition: (ProcessStatus) -> Bool) -> ProcessStatus? {
+    /// Polls `/proc` until `condition` holds for the status of `pid`, or `pid` is gone; the sandbox's
+    /// time limit ends a check that waits forever.
+    func await(_ pid: ProcessID, _ description: String, until condition: (ProcessStatus) -> Bool) {
         step(description)
-        while true {
-            let status = PS.status(pid)
-            if let status, condition(status) { return status }
-            if status == nil { return nil }
-            usleep(1000)
-        }
+        while let status = PS.status(pid), !condition(status) { usleep(1000) }
     }
 }

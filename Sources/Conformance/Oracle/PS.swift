@@ -15,7 +15,8 @@ enum PS {
                              threads: stat.threads, lockedKiB: locked)
     }
 
-    /// The STAT column procps-ng's ps makes of a status (ps/output.c, pr_stat).
+    /// The STAT column procps-ng's ps makes of a status (ps/output.c, pr_stat). The checks' own copy,
+    /// independent of any implementation, so the reference's formatter is checked like a student's.
     static func statColumn(_ status: ProcessStatus) -> String {
         var column = status.state.rawValue
         if status.nice < 0 { column += "<" } else if status.nice > 0 { column += "N" }
@@ -55,10 +56,9 @@ enum PS {
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
         let error = posix_spawn(&pid, path, &actions, nil, argv, environ)
-        if error != 0 { throw CheckFailure("cannot run \(path): \(Errno(rawValue: error))") }
+        if error != 0 { throw CheckFailure.setup("posix_spawn of \(path)", Errno(rawValue: error)) }
         output.closeWriteEnd()
-        let text = try output.readToEnd()
-        _ = try Children.reap(ProcessID(rawValue: pid))
-        return text
+        defer { _ = try? Children.reap(ProcessID(rawValue: pid)) }
+        return try output.readToEnd()
     }
 }

@@ -5,7 +5,7 @@ public struct Outcome: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable, CaseIterable {
         /// The rule holds.
         case pass
-        /// The rule is broken; `message` says how.
+        /// The rule does not hold; `message` says how.
         case fail
         /// The environment lacks a feature or privilege the rule needs (the check threw `Unsupported`);
         /// `message` says which. Neither a pass nor a fail.

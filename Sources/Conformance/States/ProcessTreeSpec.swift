@@ -29,7 +29,9 @@ public struct ProcessTreeSpec<Implementation: ProcessTreeAPI>: Spec {
         } catch {
             throw CheckFailure("tree(of:) of \(what) threw \(error)")
         }
-        guard let truth = PS.tree(of: pid) else { throw CheckFailure("\(what) is gone: the check cannot compare") }
+        guard let truth = PS.tree(of: pid) else {
+            throw CheckFailure("\(what) is gone: the check cannot compare", expected: nil, actual: nil, isBroken: true)
+        }
         try expectEqual(seen, truth, "tree(of:) of \(what)")
         return seen
     }

@@ -52,8 +52,8 @@ extension Chapter {
               """),
         .rule("STATE-8", "状态查看命令", c: true,
               """
-              A session leader made by setsid shows s (会话组组长), and its child, in the same session but \
-              not its leader, does not.
+              A session leader made by setsid shows s (会话组组长), and its children, in the same session but \
+              not its leader, do not, even one that leads a process group of its own.
               """),
         .rule("STATE-9", "状态查看命令", c: true,
               """
