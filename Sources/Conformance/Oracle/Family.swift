@@ -20,11 +20,10 @@ final class Family {
         }
     }
 
-    /// Kills every descendant of the check process and reaps every child until none is left.
+    /// Kills every descendant of the check process and reaps every child until none is left: as a
+    /// subreaper, the check process inherits each grandchild whose parent is killed.
     func end() {
-        for pid in PS.tree(of: ProcessID(rawValue: getpid()))?.pids.dropFirst() ?? [] { kill(pid.rawValue, SIGKILL) }
-        var status: CInt = 0
-        while waitpid(-1, &status, 0) > 0 || errno == EINTR {}
+        _ = Watching.killDescendants()
     }
 
     /// Polls `/proc` until `condition` holds for the status of `pid`, or `pid` is gone; the sandbox's
