@@ -176,10 +176,13 @@ public struct ProcessTreeSpec<Implementation: ProcessTreeAPI>: Spec {
             }
         }
         step("waiting for the tree under \(top) to grow: five named processes asleep")
-        let names: Set = ["draw-top", "first", "second-child", "third", "grandchild"]
+        // The names are taken from the tree read, not from a later read: a child renames itself before
+        // it pauses, so a tree read showing every final name shows the final tree once all are asleep.
+        let final: Set = ["draw-top", "first", "second-child", "third", "grandchild"]
+        func names(in tree: ProcessTree) -> [String] { [tree.name] + tree.children.flatMap(names(in:)) }
         var real = PS.tree(of: top)
-        while Set(real?.pids.compactMap { PS.status($0) }.filter { $0.state == .sleeping }.map(\.name) ?? []) != names
-            || real?.pids.count != 5 {
+        while real.map({ Set(names(in: $0)) != final || $0.pids.count != 5
+                         || !$0.pids.allSatisfy { PS.status($0)?.state == .sleeping } }) ?? true {
             usleep(1000)
             real = PS.tree(of: top)
         }
