@@ -25,6 +25,8 @@ let package = Package(
         // The reference implementation of the IO chapter: sockets in Python's three modes, and a
         // selector over select, poll and epoll.
         .library(name: "Networking", targets: ["Networking"]),
+        // The reference implementation of the coroutines chapter: greenlet-style stackful coroutines.
+        .library(name: "Coroutines", targets: ["Coroutines"]),
         .executable(name: "conformance", targets: ["conformance"]),
         .executable(name: "grade", targets: ["grade"]),
         // `make gil-demo`: CPU-bound and IO-bound work on threads and processes, with and without the GIL model.
@@ -47,30 +49,31 @@ let package = Package(
         .target(name: "Multiprocessing", dependencies: ["Conformance", "Processes", "CSystem"]),
         .target(name: "Threading", dependencies: ["Conformance", "CSystem"]),
         .target(name: "Networking", dependencies: ["Conformance", "CSystem", "Threading"]),
+        .target(name: "Coroutines", dependencies: ["Conformance", "CSystem"]),
         .target(name: "Grading", dependencies: ["Conformance", "CSystem"]),
         .target(name: "ConformanceTesting", dependencies: ["Grading"]),
-        .executableTarget(name: "reference-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking"]),
+        .executableTarget(name: "reference-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking", "Coroutines"]),
         .executableTarget(name: "conformance", dependencies: ["Grading"]),
         .executableTarget(name: "grade", dependencies: ["Grading"]),
         .executableTarget(name: "echo-server", dependencies: ["Conformance", "Networking", "CSystem"]),
         .executableTarget(name: "chat-server", dependencies: ["Conformance", "Networking", "CSystem"]),
         .executableTarget(name: "chat-client", dependencies: ["Conformance", "Networking"]),
         // `make bench`: the reference measured beside its peers (Benchmarks/*.py, C).
-        .executableTarget(name: "bench", dependencies: ["Conformance", "Multiprocessing", "Threading", "Grading"], path: "Benchmarks/bench"),
+        .executableTarget(name: "bench", dependencies: ["Conformance", "Multiprocessing", "Threading", "Coroutines", "Grading"], path: "Benchmarks/bench"),
         .executableTarget(name: "gil-demo", dependencies: ["Conformance", "Threading", "Multiprocessing"], path: "Demos/gil-demo"),
         .executableTarget(name: "proc-states", dependencies: ["Conformance", "Processes"], path: "Demos/proc-states"),
         // Known-wrong implementations, one or more per rule; each must be rejected by its rules.
-        .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking"],
+        .executableTarget(name: "mutant-runner", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking", "Coroutines", "CSystem"],
                           path: "Fixtures/Mutants"),
     ] + samples.map {
         // Sample submissions the grader's tests grade, with the scores they must get.
-        .executableTarget(name: "sample-\($0)", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking"], path: "Fixtures/Submissions/\($0)")
+        .executableTarget(name: "sample-\($0)", dependencies: ["Conformance", "Processes", "Multiprocessing", "Threading", "Networking", "Coroutines"], path: "Fixtures/Submissions/\($0)")
     } + helpers.map {
         // Small C programs standing in for runners that exit, crash or hang.
         .executableTarget(name: $0, path: "Fixtures/Helpers/\($0)")
     } + [
         .testTarget(name: "ConformanceTests", dependencies: [
-            "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing", "Threading", "Networking",
+            "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing", "Threading", "Networking", "Coroutines",
             "reference-runner", "mutant-runner", "conformance", "grade", "echo-server", "chat-server", "chat-client",
             "proc-states",
         ] + samples.map { .target(name: "sample-\($0)") } + helpers.map { .target(name: $0) }),

@@ -1,6 +1,7 @@
 // The reference runner: every concept of the course checked against the reference implementation.
 // `make conformance` and the project's tests run it one rule at a time.
 import Conformance
+import Coroutines
 import Multiprocessing
 import Networking
 import Processes
@@ -30,4 +31,5 @@ RuleRunner.main([
     EchoServerSpec(EchoServers()),
     ServerModelSpec(EchoServers()),
     ChatRoomSpec(ChatRooms()),
+    CoroutineSpec(CoroutineFactory()),
 ])

@@ -27,4 +27,5 @@ RuleRunner.main([
     EchoServerSpec(StudentEchoServers()),
     ServerModelSpec(StudentEchoServers()),
     ChatRoomSpec(StudentChatRooms()),
+    CoroutineSpec(StudentCoroutines()),
 ])

@@ -1,5 +1,6 @@
 // A correct submission: the reference implementation of every concept. Graded: full marks.
 import Conformance
+import Coroutines
 import Multiprocessing
 import Networking
 import Processes
@@ -13,4 +14,4 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpe
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
                  DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory()),
                  SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers()), ServerModelSpec(EchoServers()),
-                 ChatRoomSpec(ChatRooms())])
+                 ChatRoomSpec(ChatRooms()), CoroutineSpec(CoroutineFactory())])

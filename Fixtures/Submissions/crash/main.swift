@@ -2,6 +2,7 @@
 // (decode), ORPHAN-3 with SIGSEGV (isChildSubreaper), ZOMBIE-5 and ZOMBIE-6 with SIGABRT (signal);
 // every other rule passes.
 import Conformance
+import Coroutines
 import Glibc
 import Multiprocessing
 import Networking
@@ -39,4 +40,4 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(TrappingWait()), O
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
                  DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory()),
                  SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers()), ServerModelSpec(EchoServers()),
-                 ChatRoomSpec(ChatRooms())])
+                 ChatRoomSpec(ChatRooms()), CoroutineSpec(CoroutineFactory())])

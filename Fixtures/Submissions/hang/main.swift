@@ -1,6 +1,7 @@
 // A submission that hangs in one rule. Graded: EXIT-4 times out (exit(message:) spins forever in
 // the child the check forks); every other rule passes.
 import Conformance
+import Coroutines
 import Multiprocessing
 import Networking
 import Processes
@@ -22,4 +23,4 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(SpinningExit()), WaitSpec(Wait()), O
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
                  DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory()),
                  SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers()), ServerModelSpec(EchoServers()),
-                 ChatRoomSpec(ChatRooms())])
+                 ChatRoomSpec(ChatRooms()), CoroutineSpec(CoroutineFactory())])

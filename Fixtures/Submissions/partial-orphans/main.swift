@@ -1,6 +1,7 @@
 // A partial submission whose only mistake is orphans: setChildSubreaper remembers the flag and never
 // calls prctl. Graded: ORPHAN-1, ORPHAN-2 and ORPHAN-3 fail; every other rule passes.
 import Conformance
+import Coroutines
 import Multiprocessing
 import Networking
 import Processes
@@ -21,4 +22,4 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpe
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
                  DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory()),
                  SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers()), ServerModelSpec(EchoServers()),
-                 ChatRoomSpec(ChatRooms())])
+                 ChatRoomSpec(ChatRooms()), CoroutineSpec(CoroutineFactory())])

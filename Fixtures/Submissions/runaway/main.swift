@@ -7,6 +7,7 @@
 // - setChildSubreaper starts a runaway and then kills the runner that supervises its check (once), so
 //   the runaway escapes the runner's sandbox and only the grader itself can clean up.
 import Conformance
+import Coroutines
 import Foundation
 import Glibc
 import Multiprocessing
@@ -73,4 +74,4 @@ RuleRunner.main([ForkSpec(Fork()), ExitSpec(Exit()), WaitSpec(Wait()), OrphanSpe
                  ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()),
                  DeadlockSpec(DeadlockFactory()), GILSpec(GILFactory()),
                  SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers()), ServerModelSpec(EchoServers()),
-                 ChatRoomSpec(ChatRooms())])
+                 ChatRoomSpec(ChatRooms()), CoroutineSpec(CoroutineFactory())])

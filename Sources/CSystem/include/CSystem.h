@@ -170,5 +170,6 @@ const char *cs_errno_name(int number);
 const char *cs_signal_abbreviation(int number);
 
 #include "ServerSignals.h"
+#include "CoroutineSwitch.h"
 
 #endif

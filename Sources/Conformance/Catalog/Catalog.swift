@@ -3,7 +3,7 @@
 /// Adding a chapter is adding its folder (protocols, specs, a `Chapter`) and one line here.
 public enum Catalog {
     /// The chapters, in course order.
-    public static let chapters: [Chapter] = [.processes, .states, .multiprocessing, .ipc, .threads, .io, .servers]
+    public static let chapters: [Chapter] = [.processes, .states, .multiprocessing, .ipc, .threads, .io, .servers, .coroutines]
 
     /// Every rule, in course order.
     public static var rules: [Rule] { chapters.flatMap(\.rules) }

@@ -38,7 +38,7 @@ final class LoopbackSocket {
             }
         }
         var address = loopback(port)
-        try exchange("connect") { withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        _ = try exchange("connect") { withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
             Glibc.connect(socket.descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
         } } }
         return socket

@@ -38,6 +38,12 @@ final class Pipe {
         _ = Glibc.write(writeEnd, &value, 4)
     }
 
+    /// Writes an address (8 bytes) in one call. Used in children: errors are ignored.
+    func writeAddress(_ value: UInt64) {
+        var value = value
+        _ = Glibc.write(writeEnd, &value, 8)
+    }
+
     /// Writes a few integers in one call (at most PIPE_BUF bytes, so never split or mixed with
     /// another child's report). Used in children: errors are ignored.
     func write(_ values: [Int32]) {
@@ -51,12 +57,18 @@ final class Pipe {
     }
 
     /// Reads one integer written by `write(_:)`; throws `ifMissing` at end of file.
-    func readInt32(_ ifMissing: @autoclosure () -> String) throws -> Int32 {
-        var value: Int32 = 0
+    func readInt32(_ ifMissing: @autoclosure () -> String) throws -> Int32 { try readInteger(ifMissing()) }
+
+    /// Reads one address written by `writeAddress(_:)`; throws `ifMissing` at end of file.
+    func readAddress(_ ifMissing: @autoclosure () -> String) throws -> UInt64 { try readInteger(ifMissing()) }
+
+    private func readInteger<Integer: FixedWidthInteger>(_ ifMissing: @autoclosure () -> String) throws -> Integer {
+        var value = Integer.zero
+        let size = MemoryLayout<Integer>.size
         var got = 0
-        while got < 4 {
+        while got < size {
             let count = withUnsafeMutableBytes(of: &value) { bytes in
-                valueOrErrno { Glibc.read(readEnd, bytes.baseAddress! + got, 4 - got) }
+                valueOrErrno { Glibc.read(readEnd, bytes.baseAddress! + got, size - got) }
             }
             switch count {
             case .success(0): throw CheckFailure(ifMissing())

@@ -145,6 +145,24 @@ enum ProcFS {
         return found
     }
 
+    /// One line of `/proc/<pid>/maps`: the addresses and the permissions, e.g. `rw-p`, `---p`.
+    struct Mapping {
+        var range: Range<UInt64>
+        var permissions: String
+    }
+
+    /// The memory mappings of `pid` (`/proc/<pid>/maps`), in address order.
+    static func mappings(of pid: pid_t) throws -> [Mapping] {
+        guard let text = read("/proc/\(pid)/maps") else { throw CheckFailure.setup("open(/proc/\(pid)/maps)", .current) }
+        return text.split(separator: "\n").compactMap { line in
+            let fields = line.split(separator: " ")
+            let bounds = fields.first?.split(separator: "-") ?? []
+            guard fields.count > 1, bounds.count == 2, let start = UInt64(bounds[0], radix: 16),
+                  let end = UInt64(bounds[1], radix: 16) else { return nil }
+            return Mapping(range: start..<end, permissions: String(fields[1]))
+        }
+    }
+
     /// The whole content of a small file, or nil when it cannot be opened.
     static func read(_ path: String) -> String? {
         let fd = open(path, O_RDONLY | O_CLOEXEC)

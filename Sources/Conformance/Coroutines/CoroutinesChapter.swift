@@ -1,0 +1,70 @@
+extension Chapter {
+    /// 协程技术: coroutines. 协程 are functions that can pause and resume (纤程, 微线程): the context of a
+    /// function is saved when it switches away and restored when it is switched back to, all in one
+    /// thread, so switching costs no system call and shared data needs no lock, but one core is all
+    /// they use. greenlet switches explicitly; gevent and asyncio switch where a call would block.
+    public static let coroutines = Chapter(
+        id: "coroutines",
+        title: "Coroutines: greenlet-style switching",
+        sections: ["协程技术", "标准库协程的实现", "第三方协程模块"],
+        concepts: [coroutineConcept])
+
+    private static let coroutineConcept: Concept.Draft =
+    .concept("coroutine", api: "CoroutineAPI",
+             mirrors: "greenlet.greenlet(run, parent), switch, throw, dead, bool(g), parent, greenlet.getcurrent(), GreenletExit",
+             rules: [
+        .rule("COROUTINE-1", "第三方协程模块", c: false,
+              """
+              A new coroutine runs nothing (not active, not dead, its parent the current coroutine); \
+              the first switch(v) runs its function with v on the same thread, where current() is \
+              the coroutine.
+              """),
+        .rule("COROUTINE-2", "协程技术", c: false,
+              """
+              switch carries values both ways and keeps the context: a coroutine that switches to \
+              its creator makes the creator's switch return the value sent; the next switch to it \
+              resumes it where it paused, its own switch returning the new value, its locals intact.
+              """),
+        .rule("COROUTINE-3", "第三方协程模块", c: false,
+              """
+              When its function returns, the coroutine is dead and the result goes to its parent \
+              (not to the coroutine that switched to it last); a switch to a dead coroutine goes to \
+              its parent instead, so from the parent it returns the value at once.
+              """),
+        .rule("COROUTINE-4", "第三方协程模块", c: false,
+              """
+              An error escaping a coroutine's function is thrown in its parent, where the pending \
+              switch throws it; the coroutine is dead.
+              """),
+        .rule("COROUTINE-5", "第三方协程模块", c: false,
+              """
+              throw(e) raises e in a paused coroutine at its pending switch, where it may be caught; \
+              throw(CoroutineExit()) ends it quietly: its cleanup runs and its parent gets the \
+              CoroutineExit as a value, not as an error (Python: GreenletExit).
+              """),
+        .rule("COROUTINE-6", "第三方协程模块", c: false,
+              """
+              throw into a coroutine that has not started never runs its function: it is dead, and \
+              the error is thrown in its parent (a CoroutineExit comes back as the value).
+              """),
+        .rule("COROUTINE-7", "第三方协程模块", c: false,
+              """
+              Misuse is a CoroutineError: a parent chain made cyclic .cyclicParent (Python: \
+              ValueError) with the parent unchanged; a switch from another thread .otherThread \
+              (Python: greenlet.error) without starting it. A thread's main coroutine has no parent, \
+              and switching to the current coroutine returns the value at once.
+              """),
+        .rule("COROUTINE-8", "协程技术", c: false,
+              """
+              Coroutines are not threads: 10,000 coroutines, each paused inside a recursion with its \
+              own locals, live at once on the one thread that made them (the process's thread count \
+              does not grow), and each resumes with its own locals.
+              """),
+        .rule("COROUTINE-9", "协程技术", c: false,
+              """
+              A coroutine's stack ends in a guard page: a recursion deeper than the stack faults \
+              (SIGSEGV) in an inaccessible page directly below the coroutine's stack, never writing \
+              into the memory beyond it.
+              """),
+    ])
+}

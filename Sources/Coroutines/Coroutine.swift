@@ -1,0 +1,242 @@
+import CSystem
+import Conformance
+import Glibc
+import Syscalls
+
+/// A stackful coroutine: Python's `greenlet.greenlet` (course: greenlet模块, day6/greenlet_0.py).
+///
+/// Each coroutine has a stack of its own (`CoroutineStack`); `switch` saves the registers of the
+/// running one on its stack and resumes another from its stack (`cs_coroutine_switch`, a few
+/// instructions, no system call). All coroutines of a thread run on that thread, one at a time,
+/// and only where they switch: 协程 is cooperative multitasking inside one thread.
+///
+/// A paused coroutine keeps itself alive (its frames hold it), as a paused thread would: end one
+/// you no longer need with `throw(CoroutineExit())`, which runs its cleanup.
+public final class Coroutine: CoroutineObject {
+    /// The default stack: 256 KiB of address space, of which only the touched pages cost memory.
+    public static let defaultStackSize = 256 * 1024
+
+    private let body: ((Any?) throws -> Any?)?
+    private let stackSize: Int
+    private var stack: CoroutineStack?
+    /// Where `cs_coroutine_switch` saves this coroutine's stack pointer while it is paused. A raw
+    /// slot, not a stored property: a switch must not hold an access to a property of a class
+    /// while another coroutine runs.
+    fileprivate let savedStackPointer = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: 1)
+    fileprivate let thread: pthread_t
+    public private(set) var parent: Coroutine?
+    public private(set) var isStarted: Bool
+    public fileprivate(set) var isDead = false
+
+    /// `greenlet.greenlet(run)`: a coroutine of the current thread, not started, whose parent is
+    /// the current coroutine.
+    public init(stackSize: Int = Coroutine.defaultStackSize, _ body: @escaping (Any?) throws -> Any?) {
+        self.body = body
+        self.stackSize = stackSize
+        thread = pthread_self()
+        parent = ThreadCoroutines.here.current
+        isStarted = false
+    }
+
+    /// The main coroutine of the calling thread: its own stack, started, never dead, no parent.
+    fileprivate init(mainOf thread: pthread_t) {
+        body = nil
+        stackSize = 0
+        self.thread = thread
+        parent = nil
+        isStarted = true
+    }
+
+    deinit { savedStackPointer.deallocate() }
+
+    /// `greenlet.getcurrent()`.
+    public static var current: Coroutine { ThreadCoroutines.here.current }
+
+    /// `bool(g)`.
+    public var isActive: Bool { isStarted && !isDead }
+
+    public func `switch`(_ value: Any? = nil) throws -> Any? {
+        try checkThread()
+        return try ThreadCoroutines.here.transfer(.value(value), to: self)
+    }
+
+    public func `throw`(_ error: any Error = CoroutineExit()) throws -> Any? {
+        try checkThread()
+        let here = ThreadCoroutines.here
+        if !isStarted || isDead {
+            // Never started, or already ended: it dies where it is, and the error goes on to its
+            // parent as if it had ended the coroutine (a CoroutineExit as the value).
+            isDead = true
+            return try here.transfer(Outcome(endingWith: error), to: parent!)
+        }
+        return try here.transfer(.error(error), to: self)
+    }
+
+    public func setParent(_ newParent: Coroutine) throws(CoroutineError) {
+        guard pthread_equal(newParent.thread, thread) != 0 else { throw .otherThread }
+        var ancestor: Coroutine? = newParent
+        while let link = ancestor {
+            if link === self { throw .cyclicParent }
+            ancestor = link.parent
+        }
+        parent = newParent
+    }
+
+    private func checkThread() throws(CoroutineError) {
+        guard pthread_equal(thread, pthread_self()) != 0 else { throw .otherThread }
+    }
+
+    /// Maps the stack and lays out the first frame, so that switching to it calls `coroutineEntry`.
+    fileprivate func prepare() throws(Errno) {
+        let stack = try CoroutineStack(size: stackSize)
+        self.stack = stack
+        // The first function on the new stack. It holds only raw pointers when it switches away for
+        // the last time, so the coroutine's objects are all released by then.
+        savedStackPointer.pointee = cs_coroutine_prepare(stack.base, stack.size, { coroutine in
+            let (from, to) = ThreadCoroutines.start(coroutine!)
+            cs_coroutine_switch(from, to)
+        }, Unmanaged.passUnretained(self).toOpaque())
+        isStarted = true
+    }
+
+    /// Runs the body with the value of the first switch (unless an error came instead), and returns
+    /// what goes to the parent.
+    fileprivate func run(_ first: Outcome) -> Outcome {
+        do {
+            return .value(try body!(try first.get()))
+        } catch {
+            return Outcome(endingWith: error)
+        }
+    }
+
+    /// Frees the stack of a coroutine that has ended; called on another stack.
+    fileprivate func releaseStack() { stack = nil }
+}
+
+/// What one switch carries: a value, or an error to raise where the switch lands.
+enum Outcome {
+    case value(Any?)
+    case error(any Error)
+
+    /// How a coroutine ending with `error` hands it on: a `CoroutineExit` as a value.
+    init(endingWith error: any Error) {
+        self = error is CoroutineExit ? .value(error) : .error(error)
+    }
+
+    func get() throws -> Any? {
+        switch self {
+        case .value(let value): return value
+        case .error(let error): throw error
+        }
+    }
+}
+
+/// The coroutines of one thread: its main coroutine, the running one, and what a switch carries.
+final class ThreadCoroutines {
+    /// The thread's own stack as a coroutine.
+    private let main: Coroutine
+    private(set) var current: Coroutine
+    /// What the switch in progress carries to the coroutine it lands in.
+    private var inFlight: Outcome?
+    /// A coroutine that has just ended: its stack is freed once the switch off it is done.
+    private var ended: Coroutine?
+
+    private init() {
+        main = Coroutine(mainOf: pthread_self())
+        current = main
+    }
+
+    private static let key: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key) { state in Unmanaged<ThreadCoroutines>.fromOpaque(state!).release() }
+        return key
+    }()
+
+    /// The calling thread's coroutines, made on first use and released when the thread ends.
+    static var here: ThreadCoroutines {
+        if let state = pthread_getspecific(key) {
+            return Unmanaged<ThreadCoroutines>.fromOpaque(state).takeUnretainedValue()
+        }
+        let state = ThreadCoroutines()
+        pthread_setspecific(key, Unmanaged.passRetained(state).toOpaque())
+        return state
+    }
+
+    /// Switches to `target` (to its first live parent when it is dead) carrying `outcome`, and
+    /// returns, or throws, what the switch back to the caller carries.
+    func transfer(_ outcome: Outcome, to target: Coroutine) throws -> Any? {
+        guard let (from, to) = try stackPointers(carrying: outcome, to: target) else { return try take().get() }
+        cs_coroutine_switch(from, to)
+        return try arrived().get()
+    }
+
+    /// The stack pointers of a switch from the current coroutine to `target`'s first live one, or
+    /// nil when that is the current one. Only raw pointers: the paused caller holds no object.
+    private func stackPointers(carrying outcome: Outcome, to target: Coroutine) throws(Errno) -> StackPointers? {
+        let from = current
+        let to = try land(outcome, on: target)
+        return to === from ? nil : (from.savedStackPointer, to.savedStackPointer.pointee)
+    }
+
+    /// Makes the first live coroutine from `target` up its parents current, with `outcome` in flight,
+    /// starting it if it has not started.
+    fileprivate func land(_ outcome: Outcome, on target: Coroutine) throws(Errno) -> Coroutine {
+        var to = target
+        while to.isDead { to = to.parent! }
+        if !to.isStarted { try to.prepare() }
+        inFlight = outcome
+        current = to
+        return to
+    }
+
+    /// On the stack just switched to: frees the stack of a coroutine that ended, and takes what came.
+    fileprivate func arrived() -> Outcome {
+        ended?.releaseStack()
+        ended = nil
+        return take()
+    }
+
+    private func take() -> Outcome {
+        defer { inFlight = nil }
+        return inFlight!
+    }
+
+    /// Ends the current coroutine: it is dead, and its result goes to its first live parent. Returns
+    /// the two stack pointers of the last switch, so that nothing of Swift is held across it.
+    fileprivate func end(with outcome: Outcome) -> StackPointers {
+        let dying = current
+        dying.isDead = true
+        ended = dying
+        let to: Coroutine
+        do {
+            to = try land(outcome, on: dying.parent!)
+        } catch {
+            // The parent had not started, and no stack could be mapped for it: the error goes to the
+            // thread's main coroutine, which is always started.
+            to = try! land(.error(error), on: main)
+        }
+        return (dying.savedStackPointer, to.savedStackPointer.pointee)
+    }
+
+    /// The body of a fresh stack: runs the coroutine, then switches to its parent for good.
+    fileprivate static func start(_ coroutine: UnsafeMutableRawPointer) -> StackPointers {
+        let here = ThreadCoroutines.here
+        let first = here.arrived()
+        let result = Unmanaged<Coroutine>.fromOpaque(coroutine).takeUnretainedValue().run(first)
+        return here.end(with: result)
+    }
+}
+
+/// Where a switch saves the running coroutine's stack pointer, and the stack pointer it loads.
+typealias StackPointers = (from: UnsafeMutablePointer<UnsafeMutableRawPointer?>, to: UnsafeMutableRawPointer?)
+
+/// Makes the reference coroutines for the spec.
+public struct CoroutineFactory: CoroutineAPI {
+    public init() {}
+
+    public func coroutine(stackSize: Int?, _ body: @escaping (Any?) throws -> Any?) -> Coroutine {
+        Coroutine(stackSize: stackSize ?? Coroutine.defaultStackSize, body)
+    }
+
+    public func current() -> Coroutine { Coroutine.current }
+}
