@@ -78,6 +78,10 @@ let rows = [
         project: { try LockBenchmarks.uncontended(count: 50_000_000) },
         peers: [cpython("CPython threading.Lock", "lock.py", ["5000000"]),
                 c("lock", ["50000000"])]),
+    Row(name: "coroutine: switch there and back", unit: "ns/round trip",
+        project: { try CoroutineBenchmarks.roundTrip(count: 10_000_000) },
+        peers: [cpython("CPython greenlet", "greenlet_switch.py", ["2000000"]),
+                program("C swapcontext", ".build/peers/switch", ["5000000"])]),
 ] + EchoBenchmarks.models.flatMap { model in
     // Per model: round trips with the servers taking turns, and the memory an idle client costs.
     let roundTrips = RoundTripsInTurns(model)

@@ -134,7 +134,7 @@ enum Outcome {
 /// The coroutines of one thread: its main coroutine, the running one, and what a switch carries.
 final class ThreadCoroutines {
     /// The thread's own stack as a coroutine.
-    private let main: Coroutine
+    let main: Coroutine
     private(set) var current: Coroutine
     /// What the switch in progress carries to the coroutine it lands in.
     private var inFlight: Outcome?

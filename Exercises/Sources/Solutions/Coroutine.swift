@@ -23,3 +23,27 @@ public struct StudentCoroutines: CoroutineAPI {
     public func coroutine(stackSize: Int?, _ body: @escaping (Any?) throws -> Any?) -> StudentCoroutine { notImplemented() }
     public func current() -> StudentCoroutine { notImplemented() }
 }
+
+/// A task the hub runs: gevent's `Greenlet` as `gevent.spawn` returns it.
+///
+/// Rules HUB-1 ... HUB-7 (RULES.md). Grade just these: `make grade RULES=hub`.
+/// Hints: the hub is a coroutine of its own that runs a loop: resume every ready coroutine, then
+/// epoll_wait until the earliest sleeper's deadline or a watched descriptor, and make those ready.
+/// A task waits by recording what should wake it and switching to the hub.
+public final class StudentTask: TaskObject {
+    public var isReady: Bool { notImplemented() }
+    public var isSuccessful: Bool { notImplemented() }
+    public func get(timeout: Double?) throws -> Any? { notImplemented() }
+    public func join(timeout: Double?) throws { notImplemented() }
+    public func kill() throws { notImplemented() }
+}
+
+/// The hub's functions: `gevent.spawn`, `gevent.joinall`, `gevent.sleep`, `gevent.socket.wait_read`.
+public struct StudentHub: HubAPI {
+    public init() {}
+
+    public func spawn(_ body: @escaping () throws -> Any?) -> StudentTask { notImplemented() }
+    public func joinAll(_ tasks: [StudentTask], timeout: Double?) throws -> [StudentTask] { notImplemented() }
+    public func sleep(_ seconds: Double) throws { notImplemented() }
+    public func waitReadable(_ descriptor: Int32, timeout: Double?) throws { notImplemented() }
+}

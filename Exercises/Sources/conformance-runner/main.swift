@@ -28,4 +28,5 @@ RuleRunner.main([
     ServerModelSpec(StudentEchoServers()),
     ChatRoomSpec(StudentChatRooms()),
     CoroutineSpec(StudentCoroutines()),
+    HubSpec(StudentHub()),
 ])

@@ -5,9 +5,9 @@ extension Chapter {
     /// they use. greenlet switches explicitly; gevent and asyncio switch where a call would block.
     public static let coroutines = Chapter(
         id: "coroutines",
-        title: "Coroutines: greenlet-style switching",
+        title: "Coroutines: greenlet-style switching, a gevent-style hub",
         sections: ["协程技术", "标准库协程的实现", "第三方协程模块"],
-        concepts: [coroutineConcept])
+        concepts: [coroutineConcept, hubConcept])
 
     private static let coroutineConcept: Concept.Draft =
     .concept("coroutine", api: "CoroutineAPI",
@@ -65,6 +65,51 @@ extension Chapter {
               A coroutine's stack ends in a guard page: a recursion deeper than the stack faults \
               (SIGSEGV) in an inaccessible page directly below the coroutine's stack, never writing \
               into the memory beyond it.
+              """),
+    ])
+
+    private static let hubConcept: Concept.Draft =
+    .concept("hub", api: "HubAPI",
+             mirrors: "gevent.spawn(fn), gevent.joinall(list, timeout), gevent.sleep(sec), Greenlet.get/join/kill/ready/successful, gevent.socket.wait_read",
+             rules: [
+        .rule("HUB-1", "第三方协程模块", c: false,
+              """
+              spawn only schedules: no task runs until the spawner waits (joinAll, sleep, join); \
+              then they run in the order they were spawned, and get returns each one's value.
+              """),
+        .rule("HUB-2", "第三方协程模块", c: false,
+              """
+              joinAll(tasks, timeout: t) returns the tasks that are ready, in the order given, once t \
+              has passed (after at least t; with a timeout of 0 at once), leaving the others running; \
+              kill ends a waiting task, which is then ready with a CoroutineExit as its value.
+              """),
+        .rule("HUB-3", "第三方协程模块", c: false,
+              """
+              sleep(0) yields: two tasks that sleep(0) after each step take turns; sleep(t) parks \
+              the task for at least t while the others run.
+              """),
+        .rule("HUB-4", "第三方协程模块", c: false,
+              """
+              A task's error is kept on the task: joinAll and join return normally, the task is \
+              ready and not successful, and get throws the error.
+              """),
+        .rule("HUB-5", "协程技术", c: false,
+              """
+              All tasks of a hub run on the one thread that spawned them, and they are concurrent \
+              where they wait: 10 tasks that each sleep all start before any of them ends.
+              """),
+        .rule("HUB-6", "协程技术", c: false,
+              """
+              Cooperative, not preemptive: a task that never waits keeps every other task from \
+              running until it is done (the course's warning: 协程 only switch at gevent's \
+              blocking calls).
+              """),
+        .rule("HUB-7", "第三方协程模块", c: false,
+              """
+              Cooperative IO (what monkey.patch_all gives): a task waiting for a descriptor to be \
+              readable parks and lets the others run, and wakes when one writes to it; the wait \
+              throws HubError.timeout after at least its timeout, and .descriptorInUse while \
+              another task waits for the same descriptor.
               """),
     ])
 }
