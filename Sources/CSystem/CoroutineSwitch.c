@@ -61,18 +61,24 @@ void *cs_coroutine_prepare(void *base, size_t size, void (*entry)(void *), void 
     *--slot = (uint64_t)(uintptr_t)entry;                  // r13
     *--slot = 0;                                           // r14
     *--slot = 0;                                           // r15
-    *--slot = 0x037FULL << 32 | 0x1F80;                    // FPU control word, MXCSR (defaults)
+    // The floating-point control state (rounding, exceptions masked) of the creating thread.
+    uint32_t mxcsr;
+    uint16_t control_word;
+    __asm__ volatile("stmxcsr %0" : "=m"(mxcsr));
+    __asm__ volatile("fnstcw %0" : "=m"(control_word));
+    *--slot = (uint64_t)control_word << 32 | mxcsr;         // x87 control word, MXCSR
     return slot;
 }
 
 #elif defined(__aarch64__)
-// Callee-saved: x19-x28, the frame pointer x29, the link register x30, and d8-d15.
+// Callee-saved: x19-x28, the frame pointer x29, the link register x30, d8-d15, and the
+// floating-point control register FPCR.
 __asm__(
     ".text\n"
     ".globl cs_coroutine_switch\n"
     ".type cs_coroutine_switch, %function\n"
     "cs_coroutine_switch:\n"
-    "    sub sp, sp, #160\n"
+    "    sub sp, sp, #176\n"
     "    stp x19, x20, [sp, #0]\n"
     "    stp x21, x22, [sp, #16]\n"
     "    stp x23, x24, [sp, #32]\n"
@@ -83,6 +89,8 @@ __asm__(
     "    stp d10, d11, [sp, #112]\n"
     "    stp d12, d13, [sp, #128]\n"
     "    stp d14, d15, [sp, #144]\n"
+    "    mrs x3, fpcr\n"
+    "    str x3, [sp, #160]\n"
     "    mov x2, sp\n"
     "    str x2, [x0]\n"
     "    mov sp, x1\n"
@@ -96,7 +104,9 @@ __asm__(
     "    ldp d10, d11, [sp, #112]\n"
     "    ldp d12, d13, [sp, #128]\n"
     "    ldp d14, d15, [sp, #144]\n"
-    "    add sp, sp, #160\n"
+    "    ldr x3, [sp, #160]\n"
+    "    msr fpcr, x3\n"
+    "    add sp, sp, #176\n"
     "    ret\n"
     ".size cs_coroutine_switch, .-cs_coroutine_switch\n"
     // The first frame's link register: x19 holds the argument, x20 the entry.
@@ -110,11 +120,14 @@ __asm__(
 
 void *cs_coroutine_prepare(void *base, size_t size, void (*entry)(void *), void *argument) {
     uintptr_t top = ((uintptr_t)base + size) & ~(uintptr_t)15;
-    uint64_t *frame = (uint64_t *)(top - 160);
-    memset(frame, 0, 160);
+    uint64_t *frame = (uint64_t *)(top - 176);
+    memset(frame, 0, 176);
     frame[0] = (uint64_t)(uintptr_t)argument;               // x19
     frame[1] = (uint64_t)(uintptr_t)entry;                  // x20
     frame[11] = (uint64_t)(uintptr_t)cs_coroutine_trampoline; // x30: ret lands here; x29 is 0
+    uint64_t fpcr;
+    __asm__ volatile("mrs %0, fpcr" : "=r"(fpcr));
+    frame[20] = fpcr;                                       // the creating thread's FPCR
     return frame;
 }
 
@@ -132,6 +145,8 @@ static void report_segfault(int signal, siginfo_t *info, void *context) {
     (void)written;
     for (;;) pause();
 }
+
+void cs_keep(void *local) { (void)local; }
 
 int cs_report_segfault_address(int fd) {
     static char alternate[64 * 1024];

@@ -18,31 +18,38 @@ public final class Coroutine: CoroutineObject {
 
     private let body: ((Any?) throws -> Any?)?
     private let stackSize: Int
-    private var stack: CoroutineStack?
+    @exclusivity(unchecked) private var stack: CoroutineStack?
     /// Where `cs_coroutine_switch` saves this coroutine's stack pointer while it is paused. A raw
     /// slot, not a stored property: a switch must not hold an access to a property of a class
     /// while another coroutine runs.
-    fileprivate let savedStackPointer = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: 1)
-    fileprivate let thread: pthread_t
-    public private(set) var parent: Coroutine?
-    public private(set) var isStarted: Bool
-    public fileprivate(set) var isDead = false
+    fileprivate let savedStackPointer: UnsafeMutablePointer<UnsafeMutableRawPointer?> = {
+        let slot = UnsafeMutablePointer<UnsafeMutableRawPointer?>.allocate(capacity: 1)
+        slot.initialize(to: nil)
+        return slot
+    }()
+    /// The coroutines of the thread it belongs to: a switch from any other thread is refused. The
+    /// object, not a `pthread_t`, says which thread: glibc gives an ended thread's `pthread_t` to
+    /// the next one. nil for a thread's main coroutine once the thread has ended.
+    @exclusivity(unchecked) fileprivate var coroutines: ThreadCoroutines?
+    @exclusivity(unchecked) public private(set) var parent: Coroutine?
+    @exclusivity(unchecked) public private(set) var isStarted: Bool
+    @exclusivity(unchecked) public fileprivate(set) var isDead = false
 
     /// `greenlet.greenlet(run)`: a coroutine of the current thread, not started, whose parent is
     /// the current coroutine.
     public init(stackSize: Int = Coroutine.defaultStackSize, _ body: @escaping (Any?) throws -> Any?) {
         self.body = body
         self.stackSize = stackSize
-        thread = pthread_self()
-        parent = ThreadCoroutines.here.current
+        let here = ThreadCoroutines.here
+        coroutines = here
+        parent = here.current
         isStarted = false
     }
 
     /// The main coroutine of the calling thread: its own stack, started, never dead, no parent.
-    fileprivate init(mainOf thread: pthread_t) {
+    fileprivate init(main: ()) {
         body = nil
         stackSize = 0
-        self.thread = thread
         parent = nil
         isStarted = true
     }
@@ -56,13 +63,11 @@ public final class Coroutine: CoroutineObject {
     public var isActive: Bool { isStarted && !isDead }
 
     public func `switch`(_ value: Any? = nil) throws -> Any? {
-        try checkThread()
-        return try ThreadCoroutines.here.transfer(.value(value), to: self)
+        return try owner().transfer(value: value, error: nil, to: self)
     }
 
     public func `throw`(_ error: any Error = CoroutineExit()) throws -> Any? {
-        try checkThread()
-        let here = ThreadCoroutines.here
+        let here = try owner()
         if !isStarted || isDead {
             // Never started, or already ended: it dies where it is, and the error goes on to its
             // parent as if it had ended the coroutine (a CoroutineExit as the value).
@@ -73,7 +78,7 @@ public final class Coroutine: CoroutineObject {
     }
 
     public func setParent(_ newParent: Coroutine) throws(CoroutineError) {
-        guard pthread_equal(newParent.thread, thread) != 0 else { throw .otherThread }
+        guard let coroutines, newParent.coroutines === coroutines else { throw .otherThread }
         var ancestor: Coroutine? = newParent
         while let link = ancestor {
             if link === self { throw .cyclicParent }
@@ -82,11 +87,13 @@ public final class Coroutine: CoroutineObject {
         parent = newParent
     }
 
-    private func checkThread() throws(CoroutineError) {
-        guard pthread_equal(thread, pthread_self()) != 0 else { throw .otherThread }
+    /// The calling thread's coroutines, when this coroutine is one of them.
+    private func owner() throws(CoroutineError) -> ThreadCoroutines {
+        guard let coroutines, coroutines === ThreadCoroutines.existing else { throw .otherThread }
+        return coroutines
     }
 
-    /// Maps the stack and lays out the first frame, so that switching to it calls `coroutineEntry`.
+    /// Maps the stack and lays out the first frame, so that switching to it runs the function.
     fileprivate func prepare() throws(Errno) {
         let stack = try CoroutineStack(size: stackSize)
         self.stack = stack
@@ -135,22 +142,36 @@ enum Outcome {
 final class ThreadCoroutines {
     /// The thread's own stack as a coroutine.
     let main: Coroutine
-    private(set) var current: Coroutine
-    /// What the switch in progress carries to the coroutine it lands in.
-    private var inFlight: Outcome?
+    @exclusivity(unchecked) private(set) var current: Coroutine
+    /// What the switch in progress carries to the coroutine it lands in: a value, or an error.
+    /// Two plain fields rather than an `Outcome`, and moved out with `swap`: a switch copies no
+    /// more than it must.
+    @exclusivity(unchecked) private var carriedValue: Any?
+    @exclusivity(unchecked) private var carriedError: (any Error)?
     /// A coroutine that has just ended: its stack is freed once the switch off it is done.
-    private var ended: Coroutine?
+    @exclusivity(unchecked) private var ended: Coroutine?
 
     private init() {
-        main = Coroutine(mainOf: pthread_self())
+        main = Coroutine(main: ())
         current = main
+        main.coroutines = self
     }
 
     private static let key: pthread_key_t = {
         var key = pthread_key_t()
-        pthread_key_create(&key) { state in Unmanaged<ThreadCoroutines>.fromOpaque(state!).release() }
+        pthread_key_create(&key) { state in
+            // The thread ends: its main coroutine lets go of the coroutines (they held each other),
+            // which live on while coroutines of the thread that are still referenced hold them.
+            let coroutines = Unmanaged<ThreadCoroutines>.fromOpaque(state!).takeRetainedValue()
+            coroutines.main.coroutines = nil
+        }
         return key
     }()
+
+    /// The calling thread's coroutines, if it has made any.
+    static var existing: ThreadCoroutines? {
+        pthread_getspecific(key).map { Unmanaged<ThreadCoroutines>.fromOpaque($0).takeUnretainedValue() }
+    }
 
     /// The calling thread's coroutines, made on first use and released when the thread ends.
     static var here: ThreadCoroutines {
@@ -165,40 +186,71 @@ final class ThreadCoroutines {
     /// Switches to `target` (to its first live parent when it is dead) carrying `outcome`, and
     /// returns, or throws, what the switch back to the caller carries.
     func transfer(_ outcome: Outcome, to target: Coroutine) throws -> Any? {
-        guard let (from, to) = try stackPointers(carrying: outcome, to: target) else { return try take().get() }
+        switch outcome {
+        case .value(let value): try transfer(value: value, error: nil, to: target)
+        case .error(let error): try transfer(value: nil, error: error, to: target)
+        }
+    }
+
+    /// `transfer` carrying `value`, or `error` when it is not nil.
+    func transfer(value: Any?, error: (any Error)?, to target: Coroutine) throws -> Any? {
+        guard let (from, to) = try stackPointers(value, error, to: target) else { return try received() }
         cs_coroutine_switch(from, to)
-        return try arrived().get()
+        releaseEndedStack()
+        return try received()
     }
 
     /// The stack pointers of a switch from the current coroutine to `target`'s first live one, or
     /// nil when that is the current one. Only raw pointers: the paused caller holds no object.
-    private func stackPointers(carrying outcome: Outcome, to target: Coroutine) throws(Errno) -> StackPointers? {
-        let from = current
-        let to = try land(outcome, on: target)
+    private func stackPointers(_ value: Any?, _ error: (any Error)?, to target: Coroutine) throws(Errno) -> StackPointers? {
+        unowned(unsafe) let from = current
+        unowned(unsafe) let to = try land(value, error, on: target)
         return to === from ? nil : (from.savedStackPointer, to.savedStackPointer.pointee)
     }
 
-    /// Makes the first live coroutine from `target` up its parents current, with `outcome` in flight,
-    /// starting it if it has not started.
-    fileprivate func land(_ outcome: Outcome, on target: Coroutine) throws(Errno) -> Coroutine {
-        var to = target
+    /// Makes the first live coroutine from `target` up its parents current, carrying `value` or
+    /// `error`, starting it if it has not started.
+    fileprivate func land(_ value: Any?, _ error: (any Error)?, on target: Coroutine) throws(Errno) -> Coroutine {
+        unowned(unsafe) var to = target
         while to.isDead { to = to.parent! }
         if !to.isStarted { try to.prepare() }
-        inFlight = outcome
+        carriedValue = value
+        carriedError = error
         current = to
         return to
     }
 
-    /// On the stack just switched to: frees the stack of a coroutine that ended, and takes what came.
-    fileprivate func arrived() -> Outcome {
-        ended?.releaseStack()
-        ended = nil
-        return take()
+    fileprivate func land(_ outcome: Outcome, on target: Coroutine) throws(Errno) -> Coroutine {
+        switch outcome {
+        case .value(let value): try land(value, nil, on: target)
+        case .error(let error): try land(nil, error, on: target)
+        }
     }
 
-    private func take() -> Outcome {
-        defer { inFlight = nil }
-        return inFlight!
+    /// On the stack just switched to: frees the stack of a coroutine that ended.
+    private func releaseEndedStack() {
+        if let ended {
+            ended.releaseStack()
+            self.ended = nil
+        }
+    }
+
+    /// Takes what the switch carried: returns the value or throws the error.
+    private func received() throws -> Any? {
+        if let error = carriedError {
+            carriedError = nil
+            carriedValue = nil
+            throw error
+        }
+        var value: Any? = nil
+        swap(&value, &carriedValue)
+        return value
+    }
+
+    /// On a fresh stack: what the first switch carried.
+    fileprivate func arrived() -> Outcome {
+        releaseEndedStack()
+        do { return .value(try received()) } catch { return .error(error) }
     }
 
     /// Ends the current coroutine: it is dead, and its result goes to its first live parent. Returns

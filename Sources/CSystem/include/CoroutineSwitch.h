@@ -16,6 +16,10 @@ void cs_coroutine_switch(void **from, void *to);
 /// must never return: it ends by switching away for good.
 void *cs_coroutine_prepare(void *base, size_t size, void (*entry)(void *), void *argument);
 
+/// Does nothing with `local`, in a function the Swift compiler cannot see into: a recursion that
+/// passes each frame's local here keeps every frame (checks that overflow a stack use it).
+void cs_keep(void *local);
+
 /// Installs a SIGSEGV handler that runs on an alternate signal stack, writes the faulting address
 /// (si_addr, 8 bytes) to `fd` and then waits in pause() to be killed, so that a looker can read the
 /// process's memory map at the moment of the fault. For checks of stack overflow only: the process

@@ -58,7 +58,7 @@ extension Chapter {
               """
               Coroutines are not threads: 10,000 coroutines, each paused inside a recursion with its \
               own locals, live at once on the one thread that made them (the process's thread count \
-              does not grow), and each resumes with its own locals.
+              does not grow with them), and each resumes with its own locals.
               """),
         .rule("COROUTINE-9", "协程技术", c: false,
               """
