@@ -45,8 +45,9 @@ bench:
 	$(SWIFT) build -c release --product bench
 	$(SWIFT) build -c release --product echo-server
 	@mkdir -p .build/peers
-	@python3 -c "import greenlet" 2>/dev/null || python3 -m pip install --quiet greenlet \
-	  || python3 -m pip install --quiet --break-system-packages greenlet || echo "cannot install greenlet: its peer is missing"
+	@python3.11 -c "import greenlet, gevent" 2>/dev/null || python3.11 -m pip install --quiet greenlet gevent \
+	  || python3.11 -m pip install --quiet --break-system-packages greenlet gevent \
+	  || echo "cannot install greenlet and gevent: their peers are missing"
 	@for peer in Benchmarks/peers/*.c; do \
 	  $(CC) -O2 -pthread -o .build/peers/$$(basename $$peer .c) $$peer || echo "cannot build the C peer $$peer"; \
 	done

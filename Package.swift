@@ -48,7 +48,7 @@ let package = Package(
         .target(name: "Processes", dependencies: ["Conformance"]),
         .target(name: "Multiprocessing", dependencies: ["Conformance", "Processes", "CSystem"]),
         .target(name: "Threading", dependencies: ["Conformance", "CSystem"]),
-        .target(name: "Networking", dependencies: ["Conformance", "CSystem", "Threading"]),
+        .target(name: "Networking", dependencies: ["Conformance", "CSystem", "Threading", "Coroutines"]),
         .target(name: "Coroutines", dependencies: ["Conformance", "CSystem"]),
         .target(name: "Grading", dependencies: ["Conformance", "CSystem"]),
         .target(name: "ConformanceTesting", dependencies: ["Grading"]),

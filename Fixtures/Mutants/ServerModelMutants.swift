@@ -4,7 +4,7 @@ import Glibc
 import Networking
 import Threading
 
-/// Echo servers on the blocking models (loop, udp, fork, thread), each with one mistake, run by
+/// Echo servers on the blocking models (loop, udp, fork, thread; and the thread server under the coroutine model's name), each with one mistake, run by
 /// `mutant-runner --echo-server NAME --model M --port 0` as the selector mutants are.
 private struct ServerModelMutant {
     let name: String
@@ -107,6 +107,12 @@ private var serverModelDesigns: [ServerModelMutant] {
             let server = try MutantThreadServer(port: port)
             server.threadsEnd = false
             try server.run()
+        },
+        ServerModelMutant("echo-coroutine-is-thread", "is the thread server under the coroutine model's name: a thread per client, not a coroutine",
+                          rejectedBy: ["SERVER-6": .fail], model: .coroutine) { port in
+            let server = try ThreadEchoServer(port: port)
+            announce(server.port)
+            server.serve()
         },
         ServerModelMutant("echo-thread-joins-without-waking", "on SIGTERM joins the client threads without shutting their sockets down, so it waits for ever on a connected client",
                           rejectedBy: ["ECHO-5": .timedOut], model: .thread) { port in

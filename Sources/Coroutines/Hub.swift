@@ -17,8 +17,8 @@ public final class Hub {
     private var ready: [(Coroutine, Outcome)] = []
     /// Waiters with a deadline, in no order (the loop looks for the earliest).
     private var timers: [Waiter] = []
-    /// The waiter of each descriptor in the epoll interest list.
-    private var readers: [Int32: Waiter] = [:]
+    /// The waiter of each descriptor in the epoll interest list (one each: to read or to write).
+    private var waiting: [Int32: Waiter] = [:]
     /// The epoll instance, open only while some descriptor is awaited (-1 otherwise), so that a
     /// hub that waits for none holds no descriptor.
     private var epoll: Int32 = -1
@@ -98,9 +98,9 @@ public final class Hub {
         waiter.isArmed = false
         if waiter.deadline != nil { timers.removeAll { $0 === waiter } }
         if let descriptor = waiter.descriptor {
-            readers[descriptor] = nil
+            waiting[descriptor] = nil
             epoll_ctl(epoll, EPOLL_CTL_DEL, descriptor, nil)
-            if readers.isEmpty {
+            if waiting.isEmpty {
                 close(epoll)
                 epoll = -1
             }
@@ -117,15 +117,26 @@ public final class Hub {
 
     /// `gevent.socket.wait_read(fd, timeout)`: `HubError.timeout`, or a kill.
     public func waitReadable(_ descriptor: Int32, timeout: Double?) throws {
-        guard readers[descriptor] == nil else { throw HubError.descriptorInUse(descriptor) }
+        try wait(descriptor, for: EPOLLIN.rawValue, timeout: timeout)
+    }
+
+    /// `gevent.socket.wait_write(fd, timeout)`: `HubError.timeout`, or a kill.
+    public func waitWritable(_ descriptor: Int32, timeout: Double?) throws {
+        try wait(descriptor, for: EPOLLOUT.rawValue, timeout: timeout)
+    }
+
+    /// Parks the current coroutine until `descriptor` reports one of `events` (or an error or a
+    /// hang-up, which epoll always reports), or until `timeout` passes.
+    private func wait(_ descriptor: Int32, for events: UInt32, timeout: Double?) throws {
+        guard waiting[descriptor] == nil else { throw HubError.descriptorInUse(descriptor) }
         if epoll < 0 {
             epoll = epoll_create1(Int32(EPOLL_CLOEXEC))
             guard epoll >= 0 else { throw HubError.cannotWatch(descriptor, .current) }
         }
-        var event = epoll_event(events: EPOLLIN.rawValue | EPOLLONESHOT.rawValue, data: epoll_data_t(fd: descriptor))
+        var event = epoll_event(events: events | EPOLLONESHOT.rawValue, data: epoll_data_t(fd: descriptor))
         guard epoll_ctl(epoll, EPOLL_CTL_ADD, descriptor, &event) == 0 else {
             let error = Errno.current
-            if readers.isEmpty {
+            if waiting.isEmpty {
                 close(epoll)
                 epoll = -1
             }
@@ -133,7 +144,7 @@ public final class Hub {
         }
         let waiter = waiter(timeout: timeout)
         waiter.descriptor = descriptor
-        readers[descriptor] = waiter
+        waiting[descriptor] = waiter
         try park(waiter)
     }
 
@@ -149,7 +160,7 @@ public final class Hub {
                 }
             }
             if !ready.isEmpty { continue }
-            if timers.isEmpty && readers.isEmpty {
+            if timers.isEmpty && waiting.isEmpty {
                 // Nobody can ever be woken: tell the main coroutine, which waits in vain.
                 if let mainWaiter { wake(mainWaiter, with: .error(HubError.blockedForever)) }
                 if ready.isEmpty { preconditionFailure("the hub has nothing to run and no waiter to tell") }
@@ -175,7 +186,7 @@ public final class Hub {
             var events = [epoll_event](repeating: epoll_event(), count: 256)
             let count = epoll_wait(epoll, &events, Int32(events.count), timeout)
             for event in events.prefix(max(0, Int(count))) {
-                if let waiter = readers[event.data.fd] { wake(waiter) }
+                if let waiter = waiting[event.data.fd] { wake(waiter) }
             }
         }
         let now = ContinuousClock.now

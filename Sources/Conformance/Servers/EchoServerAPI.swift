@@ -14,6 +14,8 @@ public enum ServerModel: String, CaseIterable, Sendable, CustomStringConvertible
     case poll
     /// One thread, an epoll(7) selector (epoll_server.py).
     case epoll
+    /// One thread, a coroutine per client on a gevent-style hub (协程, day6 gevent_server.py).
+    case coroutine
 
     /// Whether it speaks TCP (every model but udp): lines over connections.
     public var isStream: Bool { self != .udp }

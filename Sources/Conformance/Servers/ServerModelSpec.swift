@@ -1,6 +1,6 @@
 import Glibc
 
-/// The checks of SERVER-1 ... SERVER-5: each server model's defining property, observed from
+/// The checks of SERVER-1 ... SERVER-6: each server model's defining property, observed from
 /// outside on the running server (its connections, its threads and child processes in /proc).
 public struct ServerModelSpec<Implementation: EchoServerAPI>: Spec {
     public static var concept: String { "server-models" }
@@ -15,6 +15,7 @@ public struct ServerModelSpec<Implementation: EchoServerAPI>: Spec {
             Check("SERVER-3", forkServesEachClientInItsOwnProcess),
             Check("SERVER-4", forkLeavesNoZombies),
             Check("SERVER-5", threadServesEachClientInItsOwnThread),
+            Check("SERVER-6", coroutineServesAThousandClientsOnOneThread),
         ]
     }
 
@@ -147,5 +148,30 @@ public struct ServerModelSpec<Implementation: EchoServerAPI>: Spec {
             try expectTrue(calm < 3, "thread: every client left, and the server sleeps with \(count) threads, \(before) before the first came")
             usleep(1000)
         }
+    }
+
+    /// SERVER-6: 1,000 clients connect, all before any sends; each sends its line, then each reads
+    /// its echo; meanwhile the server has one thread and no child process. The check raises its
+    /// own RLIMIT_NOFILE to the hard limit (the server inherits it); a hard limit under 1,100
+    /// descriptors is unsupported.
+    func coroutineServesAThousandClientsOnOneThread() throws {
+        try implementation.require(.coroutine)
+        var limit = rlimit()
+        getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        guard limit.rlim_max >= 1100 else {
+            throw Unsupported("1,000 clients need 1,100 descriptors, and RLIMIT_NOFILE's hard limit is \(limit.rlim_max)")
+        }
+        limit.rlim_cur = limit.rlim_max
+        setrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit)
+        let server = try implementation.start(.coroutine)
+        step("coroutine: connecting 1,000 clients")
+        let clients = try (0..<1000).map { _ in try LoopbackSocket.connected(to: server.port) }
+        step("coroutine: each of the 1,000 clients sends its line")
+        for (index, client) in clients.enumerated() { try client.send(Array("client \(index)\n".utf8)) }
+        for (index, client) in clients.enumerated() {
+            try expectEcho(client, "client \(index)\n", "coroutine: client \(index) of 1,000, all connected")
+        }
+        try expectEqual(ProcFS.threads(of: server.pid).count, 1, "coroutine: the server's threads with 1,000 clients connected")
+        try expectEqual(ProcFS.children(of: server.pid), [], "coroutine: the server's child processes")
     }
 }

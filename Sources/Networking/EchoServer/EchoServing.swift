@@ -11,3 +11,4 @@ extension LoopEchoServer: EchoServing {}
 extension UDPEchoServer: EchoServing {}
 extension ForkEchoServer: EchoServing {}
 extension ThreadEchoServer: EchoServing {}
+extension CoroutineEchoServer: EchoServing {}
