@@ -13,15 +13,15 @@ struct EchoServer {
 }
 
 /// One of the course's server models (day4 fork and thread servers, day5 epoll server, day6 gevent
-/// server): the
+/// server, asyncio): the
 /// reference's `echo-server --model NAME` beside the same model written in C and in CPython.
 struct EchoModel {
     let name: String
     /// How many idle clients the memory row holds: enough that their cost stands well above the
     /// page-sized noise of a server's memory, and no more than the model bears: 100 processes for
     /// fork, 1000 threads for thread (CPython's thread server, left by 10,000 clients at once, takes
-    /// some 45 s to stop, its threads queueing for the GIL), 10,000 connections for epoll and for
-    /// coroutine (a coroutine per connection).
+    /// some 45 s to stop, its threads queueing for the GIL), 10,000 connections for epoll, for
+    /// coroutine (a coroutine per connection) and for async (a task per connection).
     let idleClients: Int
     let peers: [EchoServer]
 
@@ -53,6 +53,9 @@ enum EchoBenchmarks {
         ]),
         EchoModel(name: "coroutine", idleClients: 10000, peers: [
             EchoServer(name: "gevent (CPython)", program: "python3.11", arguments: ["\(peerFolder)/gevent_server.py"]),
+        ]),
+        EchoModel(name: "async", idleClients: 10000, peers: [
+            EchoServer(name: "CPython asyncio", program: "python3.11", arguments: ["\(peerFolder)/asyncio_server.py"]),
         ]),
     ]
 

@@ -2,15 +2,15 @@ import Conformance
 import Coroutines
 import Foundation
 
-/// The reference hub (`Coroutines.Task`, `Hub`) except for the hooks given.
+/// The reference hub (`HubTask`, `Hub`) except for the hooks given.
 struct HubMutant: HubAPI {
-    var spawning: ((@escaping () throws -> Any?) -> Coroutines.Task)?
-    var joiningAll: (([Coroutines.Task], Double?) throws -> [Coroutines.Task])?
+    var spawning: ((@escaping () throws -> Any?) -> HubTask)?
+    var joiningAll: (([HubTask], Double?) throws -> [HubTask])?
     var sleeping: ((Double) throws -> Void)?
     var waiting: ((Int32, Double?) throws -> Void)?
 
-    func spawn(_ body: @escaping () throws -> Any?) -> Coroutines.Task { spawning?(body) ?? Coroutines.Task(body) }
-    func joinAll(_ tasks: [Coroutines.Task], timeout: Double?) throws -> [Coroutines.Task] {
+    func spawn(_ body: @escaping () throws -> Any?) -> HubTask { spawning?(body) ?? HubTask(body) }
+    func joinAll(_ tasks: [HubTask], timeout: Double?) throws -> [HubTask] {
         if let joiningAll { return try joiningAll(tasks, timeout) }
         return try Hub.current.joinAll(tasks, timeout: timeout)
     }
@@ -28,7 +28,7 @@ var hubMutants: [Mutant] {
                rejectedBy: ["HUB-1": .fail],
                HubSpec(HubMutant(spawning: { body in
                    let value = Result { try body() }
-                   return Coroutines.Task { try value.get() }
+                   return HubTask { try value.get() }
                }))),
         Mutant("hub-joinall-returns-all", "joinAll returns every task given when its timeout passes, ready or not",
                rejectedBy: ["HUB-2": .fail],

@@ -4,7 +4,7 @@ import Glibc
 import Networking
 import Threading
 
-/// Echo servers on the blocking models (loop, udp, fork, thread; and the thread server under the coroutine model's name), each with one mistake, run by
+/// Echo servers on the blocking models (loop, udp, fork, thread; and the thread server under the coroutine and async models' names), each with one mistake, run by
 /// `mutant-runner --echo-server NAME --model M --port 0` as the selector mutants are.
 private struct ServerModelMutant {
     let name: String
@@ -110,6 +110,12 @@ private var serverModelDesigns: [ServerModelMutant] {
         },
         ServerModelMutant("echo-coroutine-is-thread", "is the thread server under the coroutine model's name: a thread per client, not a coroutine",
                           rejectedBy: ["SERVER-6": .fail], model: .coroutine) { port in
+            let server = try ThreadEchoServer(port: port)
+            announce(server.port)
+            server.serve()
+        },
+        ServerModelMutant("echo-async-is-thread", "is the thread server under the async model's name: a thread per client, not a task on one thread",
+                          rejectedBy: ["SERVER-7": .fail], model: .async) { port in
             let server = try ThreadEchoServer(port: port)
             announce(server.port)
             server.serve()

@@ -1,4 +1,4 @@
-// echo-server --model loop|udp|fork|thread|select|poll|epoll|coroutine --port N: the line echo server of
+// echo-server --model loop|udp|fork|thread|select|poll|epoll|coroutine|async --port N: the line echo server of
 // the course's server models. Prints `listening on 127.0.0.1:PORT` first (port 0 picks a free
 // one), serves until SIGINT or SIGTERM, then closes every socket and exits 0.
 import CSystem
@@ -41,6 +41,7 @@ do {
     case .thread: try ThreadEchoServer(port: port)
     case .select, .poll, .epoll: try SelectorEchoServer(IOMechanism(rawValue: model.rawValue)!, port: port)
     case .coroutine: try CoroutineEchoServer(port: port)
+    case .async: try AsyncEchoServer(port: port)
     }
     // The first line, flushed: the spec and the benchmarks wait for it.
     print("listening on 127.0.0.1:\(server.port)")

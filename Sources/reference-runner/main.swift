@@ -31,5 +31,5 @@ RuleRunner.main([
     EchoServerSpec(EchoServers()),
     ServerModelSpec(EchoServers()),
     ChatRoomSpec(ChatRooms()),
-    CoroutineSpec(CoroutineFactory()), HubSpec(HubFactory()),
+    CoroutineSpec(CoroutineFactory()), HubSpec(HubFactory()), AsyncLoopSpec(AsyncLoopFactory()),
 ])

@@ -29,4 +29,5 @@ RuleRunner.main([
     ChatRoomSpec(StudentChatRooms()),
     CoroutineSpec(StudentCoroutines()),
     HubSpec(StudentHub()),
+    AsyncLoopSpec(StudentAsyncLoops()),
 ])

@@ -155,6 +155,7 @@ int cs_sem_clockwait(sem_t *semaphore, clockid_t clock, const struct timespec *d
 
 // MARK: epoll(7), and select(2)'s descriptor sets whose FD_* macros Swift cannot call (Networking/).
 #include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/select.h>
 /// accept4(2) with SOCK_CLOEXEC: the new connection's descriptor is not inherited by exec.

@@ -5,9 +5,9 @@ extension Chapter {
     /// they use. greenlet switches explicitly; gevent and asyncio switch where a call would block.
     public static let coroutines = Chapter(
         id: "coroutines",
-        title: "Coroutines: greenlet-style switching, a gevent-style hub",
+        title: "Coroutines: greenlet-style switching, a gevent-style hub, async/await",
         sections: ["协程技术", "标准库协程的实现", "第三方协程模块"],
-        concepts: [coroutineConcept, hubConcept])
+        concepts: [coroutineConcept, hubConcept, asyncConcept])
 
     private static let coroutineConcept: Concept.Draft =
     .concept("coroutine", api: "CoroutineAPI",
@@ -110,6 +110,31 @@ extension Chapter {
               readable parks and lets the others run, and wakes when one writes to it; the wait \
               throws HubError.timeout after at least its timeout, and .descriptorInUse while \
               another task waits for the same descriptor.
+              """),
+    ])
+
+    private static let asyncConcept: Concept.Draft =
+    .concept("async", api: "AsyncLoopAPI",
+             mirrors: "asyncio.run(main()), asyncio.sleep, asyncio.gather / TaskGroup, Task.cancel and CancelledError, loop.sock_recv's wait",
+             rules: [
+        .rule("ASYNC-1", "标准库协程的实现", c: false,
+              """
+              async/await on the loop runs on one thread, as the hub does: run executes its body \
+              and every child task on the calling thread, and they are concurrent where they \
+              await: 10 tasks that each sleep all start before any ends, and a task awaiting a \
+              descriptor lets the task that writes to it run.
+              """),
+        .rule("ASYNC-2", "标准库协程的实现", c: false,
+              """
+              Cooperative, as the hub: a task that never awaits keeps every other task of the loop \
+              from running until it is done.
+              """),
+        .rule("ASYNC-3", "标准库协程的实现", c: false,
+              """
+              Cancellation ends the awaits, where the hub's kill throws into a coroutine: cancelling \
+              a task group makes its children's sleep and descriptor waits throw CancellationError \
+              (their defers run), and a child that never waits sees it only by asking \
+              Task.isCancelled.
               """),
     ])
 }

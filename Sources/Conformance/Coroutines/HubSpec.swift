@@ -21,47 +21,10 @@ public struct HubSpec<Implementation: HubAPI>: Spec {
         ]
     }
 
-    /// The order of events, as the tasks record them, and the threads they ran on. Under a mutex of
-    /// the check's own, so that an implementation running tasks on several threads at once fails
-    /// the checks instead of corrupting the log.
-    private final class Log: @unchecked Sendable {
-        private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-        private var recorded: [String] = []
-        private var threadIDs: Set<Int32> = []
-
-        init() {
-            mutex.initialize(to: pthread_mutex_t())
-            pthread_mutex_init(mutex, nil)
-        }
-
-        deinit {
-            pthread_mutex_destroy(mutex)
-            mutex.deallocate()
-        }
-
-        private func locked<Value>(_ body: () -> Value) -> Value {
-            pthread_mutex_lock(mutex)
-            defer { pthread_mutex_unlock(mutex) }
-            return body()
-        }
-
-        /// Records `entry` and the calling thread.
-        func callAsFunction(_ entry: String) {
-            let thread = cs_gettid()
-            locked {
-                recorded.append(entry)
-                threadIDs.insert(thread)
-            }
-        }
-
-        var entries: [String] { locked { recorded } }
-        var threads: Set<Int32> { locked { threadIDs } }
-    }
-
     /// HUB-1: three tasks that log their names: nothing is logged after spawn; after joinAll the log
     /// is a, b, c and get returns each one's value.
     func spawnOnlySchedules() throws {
-        let log = Log()
+        let log = EventLog()
         step("spawn a, b and c")
         let tasks = ["a", "b", "c"].map { name in implementation.spawn { log(name); return "\(name)'s value" } }
         try expectEqual(log.entries, [], "what the tasks did before the spawner waited")
@@ -98,7 +61,7 @@ public struct HubSpec<Implementation: HubAPI>: Spec {
     /// sleeps 0.05 s and logs again while t logs once: "s sleeps", "t runs", "s wakes", and s's
     /// sleep lasted at least 0.05 s.
     func sleepYields() throws {
-        let log = Log()
+        let log = EventLog()
         let turns = ["a", "b"].map { name in
             implementation.spawn {
                 for step in 0..<3 {
@@ -110,7 +73,7 @@ public struct HubSpec<Implementation: HubAPI>: Spec {
         }
         _ = try implementation.joinAll(turns, timeout: nil)
         try expectEqual(log.entries, ["a0", "b0", "a1", "b1", "a2", "b2"], "the steps of two tasks that sleep(0) after each")
-        let sleeps = Log()
+        let sleeps = EventLog()
         var slept = Duration.zero
         let sleeper = implementation.spawn {
             sleeps("s sleeps")
@@ -150,7 +113,7 @@ public struct HubSpec<Implementation: HubAPI>: Spec {
     /// HUB-5: 10 tasks record their thread id, log "start i", sleep 0.02 s and log "end i": every
     /// thread id is the spawner's, and all ten starts come before the first end.
     func tasksShareOneThreadAndOverlapWhereTheyWait() throws {
-        let log = Log()
+        let log = EventLog()
         let tasks = (0..<10).map { _ in
             implementation.spawn {
                 log("start")
@@ -168,7 +131,7 @@ public struct HubSpec<Implementation: HubAPI>: Spec {
     /// HUB-6: a spins without waiting until b has run or 0.5 s have passed; b logs. The log is
     /// "a starts", "a ends", "b runs": b ran only after a was done.
     func aTaskThatNeverWaitsStarvesTheOthers() throws {
-        let log = Log()
+        let log = EventLog()
         let a = implementation.spawn {
             log("a starts")
             let end = ContinuousClock.now + .milliseconds(500)
@@ -187,7 +150,7 @@ public struct HubSpec<Implementation: HubAPI>: Spec {
     /// timeout 0.05 on an empty pipe throws .timeout after at least 0.05 s.
     func aDescriptorWaitParksTheTask() throws {
         let pipe = try Pipe()
-        let log = Log()
+        let log = EventLog()
         var inUse: (any Error)?
         let reader = implementation.spawn {
             log("r waits")

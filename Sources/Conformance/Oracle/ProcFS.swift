@@ -104,15 +104,20 @@ enum ProcFS {
         return true
     }
 
-    /// The inode of the TCP socket of 127.0.0.1:`localPort` connected to 127.0.0.1:`remotePort`,
-    /// from `/proc/net/tcp` (lines "sl local_address rem_address st ... inode", addresses in hex).
-    static func tcpSocketInode(localPort: UInt16, remotePort: UInt16) -> UInt64? {
-        let local = "0100007F:" + hex(localPort), remote = "0100007F:" + hex(remotePort)
+    /// The socket inodes of the loopback TCP connections to 127.0.0.1:`localPort`, by the remote
+    /// end's port, in one read of `/proc/net/tcp` (which lists every connection of the network
+    /// namespace, TIME_WAIT ones included: thousands after a busy minute). Its lines are "sl
+    /// local_address rem_address st ... inode", the addresses in hex.
+    static func tcpSocketInodes(localPort: UInt16) -> [UInt16: UInt64] {
+        let local = "0100007F:" + hex(localPort)
+        var inodes: [UInt16: UInt64] = [:]
         for line in (read("/proc/net/tcp") ?? "").split(separator: "\n").dropFirst() {
             let fields = line.split(separator: " ")
-            if fields.count > 9, fields[1] == local, fields[2] == remote { return UInt64(fields[9]) }
+            guard fields.count > 9, fields[1] == local, fields[2].hasPrefix("0100007F:"),
+                  let port = UInt16(fields[2].dropFirst(9), radix: 16), let inode = UInt64(fields[9]) else { continue }
+            inodes[port] = inode
         }
-        return nil
+        return inodes
     }
 
     /// The inodes of the sockets process `pid` has open (its `/proc/<pid>/fd` links "socket:[N]").

@@ -16,6 +16,8 @@ public enum ServerModel: String, CaseIterable, Sendable, CustomStringConvertible
     case epoll
     /// One thread, a coroutine per client on a gevent-style hub (协程, day6 gevent_server.py).
     case coroutine
+    /// One thread, a Swift task per client on a single-threaded executor (asyncio, async/await).
+    case async
 
     /// Whether it speaks TCP (every model but udp): lines over connections.
     public var isStream: Bool { self != .udp }

@@ -7,7 +7,7 @@ extension Chapter {
         id: "servers",
         title: "Servers: the echo server on every model, and the chat room",
         sections: ["并发网络通信模型", "循环服务器模型", "基于fork的多进程网络并发模型", "基于threading的多线程网络并发", "IO并发模型",
-                   "协程技术", "群聊聊天室"],
+                   "协程技术", "标准库协程的实现", "群聊聊天室"],
         concepts: [echoServerConcept, serverModelsConcept, chatRoomConcept])
 
     private static let echoServerConcept: Concept.Draft =
@@ -22,9 +22,9 @@ extension Chapter {
               """),
         .rule("ECHO-2", "IO并发模型", c: false,
               """
-              A concurrent model (fork, thread, select, poll, epoll, coroutine) serves 100 clients connected \
-              at once, each sending lines in turn with the others, and each gets exactly its own \
-              lines back.
+              A concurrent model (fork, thread, select, poll, epoll, coroutine, async) serves 100 clients \
+              connected at once, each sending lines in turn with the others, and each gets exactly \
+              its own lines back.
               """),
         .rule("ECHO-3", "IO并发模型", c: false,
               """
@@ -82,6 +82,12 @@ extension Chapter {
               The coroutine model serves 1,000 clients connected at once, each one's line echoed, \
               with one thread and no child process: a coroutine per client, all on one thread \
               (gevent_server.py).
+              """),
+        .rule("SERVER-7", "标准库协程的实现", c: false,
+              """
+              The async model serves 1,000 clients connected at once, each one's line echoed, \
+              with one thread and no child process: a task per client on a single-threaded \
+              executor (asyncio's start_server).
               """),
     ])
 

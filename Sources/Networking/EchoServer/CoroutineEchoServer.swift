@@ -16,7 +16,7 @@ public final class CoroutineEchoServer {
     private let stop: StopSignals
     private let hub = Hub.current
     /// The client coroutines still running, by their socket's descriptor.
-    private var serving: [Int32: Coroutines.Task] = [:]
+    private var serving: [Int32: HubTask] = [:]
     private var stopping = false
     private let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65536, alignment: 1)
 
@@ -36,7 +36,7 @@ public final class CoroutineEchoServer {
     /// Accepts clients, a coroutine for each, until SIGINT or SIGTERM; then ends the coroutines
     /// (each closes its socket) and closes the listener.
     public func serve() throws {
-        let stopper = Coroutines.Task { [self] in
+        let stopper = HubTask { [self] in
             try hub.waitReadable(stop.descriptor, timeout: nil)
             stopping = true
             // Wakes the accept loop: a listener shut down is readable, and accept then fails.
@@ -47,7 +47,7 @@ public final class CoroutineEchoServer {
             do throws(SocketError) {
                 let client = try listener.accept().0
                 try client.setBlocking(false)
-                serving[client.descriptor] = Coroutines.Task { [self] in
+                serving[client.descriptor] = HubTask { [self] in
                     defer {
                         serving[client.descriptor] = nil
                         client.close()

@@ -12,3 +12,4 @@ extension UDPEchoServer: EchoServing {}
 extension ForkEchoServer: EchoServing {}
 extension ThreadEchoServer: EchoServing {}
 extension CoroutineEchoServer: EchoServing {}
+extension AsyncEchoServer: EchoServing {}

@@ -3,7 +3,7 @@ import Conformance
 /// A function run by the hub in a coroutine of its own: gevent's `Greenlet`, as `gevent.spawn`
 /// returns it. Its value or error is kept on it: waiting for it (`join`, `Hub.joinAll`) never
 /// throws the error, `get` does.
-public final class Task: TaskObject {
+public final class HubTask: TaskObject {
     private let hub: Hub
     private var coroutine: Coroutine!
     private var result: Result<Any?, any Error>?
@@ -75,7 +75,7 @@ public final class Task: TaskObject {
 
 extension Hub {
     /// `gevent.joinall(tasks, timeout)`: the ready tasks, in the order given.
-    public func joinAll(_ tasks: [Task], timeout: Double? = nil) throws -> [Task] {
+    public func joinAll(_ tasks: [HubTask], timeout: Double? = nil) throws -> [HubTask] {
         let deadline = timeout.map { ContinuousClock.now + .nanoseconds(Int64(max(0, min($0, 1e9)) * 1e9)) }
         while true {
             let pending = tasks.filter { !$0.isReady }
@@ -98,8 +98,8 @@ extension Hub {
 public struct HubFactory: HubAPI {
     public init() {}
 
-    public func spawn(_ body: @escaping () throws -> Any?) -> Task { Task(body) }
-    public func joinAll(_ tasks: [Task], timeout: Double?) throws -> [Task] { try Hub.current.joinAll(tasks, timeout: timeout) }
+    public func spawn(_ body: @escaping () throws -> Any?) -> HubTask { HubTask(body) }
+    public func joinAll(_ tasks: [HubTask], timeout: Double?) throws -> [HubTask] { try Hub.current.joinAll(tasks, timeout: timeout) }
     public func sleep(_ seconds: Double) throws { try Hub.current.sleep(seconds) }
     public func waitReadable(_ descriptor: Int32, timeout: Double?) throws {
         try Hub.current.waitReadable(descriptor, timeout: timeout)
