@@ -24,6 +24,9 @@ struct EchoModel {
     /// coroutine (a coroutine per connection) and for async (a task per connection).
     let idleClients: Int
     let peers: [EchoServer]
+    /// The numbers of clients the round-trip rows load it with: 100 for every model, and 1,000 too
+    /// for the one-thread models the course pits against threads (coroutine, async).
+    var roundTripClients = [100]
 
     /// `echo-server --model NAME`, built next to this program (.build/release).
     var reference: EchoServer {
@@ -53,26 +56,26 @@ enum EchoBenchmarks {
         ]),
         EchoModel(name: "coroutine", idleClients: 10000, peers: [
             EchoServer(name: "gevent (CPython)", program: "python3.11", arguments: ["\(peerFolder)/gevent_server.py"]),
-        ]),
+        ], roundTripClients: [100, 1000]),
         EchoModel(name: "async", idleClients: 10000, peers: [
             EchoServer(name: "CPython asyncio", program: "python3.11", arguments: ["\(peerFolder)/asyncio_server.py"]),
-        ]),
+        ], roundTripClients: [100, 1000]),
     ]
 
     static let load = ".build/peers/echo_load"
 
-    /// Round trips per second of each of `servers`, by name: 100 clients, each sending a 64-byte
+    /// Round trips per second of each of `servers`, by name: `clients` clients, each sending a 64-byte
     /// line and waiting for its echo before the next. The servers take turns, 5 rounds of 1 s
     /// each (after 0.5 s of warm-up), and each figure is the median of its server's rounds: on 2
     /// cores the loopback path swings by 2x over seconds, and turns spread those swings over every
     /// server. A server that fails a round is not run again; its figure is that failure.
-    static func roundTripsInTurns(_ servers: [EchoServer]) -> [String: Result<Double, any Error>] {
+    static func roundTripsInTurns(_ servers: [EchoServer], clients: Int) -> [String: Result<Double, any Error>] {
         var rounds: [String: [Double]] = [:]
         var failures: [String: any Error] = [:]
         for _ in 0..<5 {
             for server in servers where failures[server.name] == nil {
                 do {
-                    rounds[server.name, default: []].append(try roundTripsOnce(server, seconds: 1))
+                    rounds[server.name, default: []].append(try roundTripsOnce(server, clients: clients, seconds: 1))
                 } catch {
                     failures[server.name] = error
                 }
@@ -90,10 +93,10 @@ enum EchoBenchmarks {
     }
 
     /// One round: round trips per second over `seconds`, after 0.5 s of warm-up.
-    private static func roundTripsOnce(_ server: EchoServer, seconds: Double) throws -> Double {
+    private static func roundTripsOnce(_ server: EchoServer, clients: Int, seconds: Double) throws -> Double {
         let running = try RunningServer(server)
         defer { running.stop() }
-        return try figure(printedBy: load, ["--port", "\(running.port)", "--clients", "100",
+        return try figure(printedBy: load, ["--port", "\(running.port)", "--clients", "\(clients)",
                                             "--seconds", "\(seconds)", "--warmup", "0.5", "--line-bytes", "64"])
     }
 
@@ -132,9 +135,13 @@ enum EchoBenchmarks {
 /// and its peers are figures of one row.
 final class RoundTripsInTurns {
     private let servers: [EchoServer]
-    private lazy var figures = EchoBenchmarks.roundTripsInTurns(servers)
+    private let clients: Int
+    private lazy var figures = EchoBenchmarks.roundTripsInTurns(servers, clients: clients)
 
-    init(_ model: EchoModel) { servers = [model.reference] + model.peers }
+    init(_ model: EchoModel, clients: Int) {
+        servers = [model.reference] + model.peers
+        self.clients = clients
+    }
 
     func figure(of server: EchoServer) throws -> Double { try figures[server.name]!.get() }
 }

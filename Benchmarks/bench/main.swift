@@ -83,12 +83,14 @@ let rows = [
         peers: [cpython("CPython greenlet", "greenlet_switch.py", ["2000000"]),
                 program("C swapcontext", ".build/peers/switch", ["5000000"])]),
 ] + EchoBenchmarks.models.flatMap { model in
-    // Per model: round trips with the servers taking turns, and the memory an idle client costs.
-    let roundTrips = RoundTripsInTurns(model)
-    return [
-        Row(name: "echo round trips, 100 clients (\(model.name))", unit: "round trips/s",
-            project: { try roundTrips.figure(of: model.reference) },
-            peers: model.peers.map { server in Peer(name: server.name) { try roundTrips.figure(of: server) } }),
+    // Per model: round trips with the servers taking turns (with 100 clients, and 1,000 for some), and
+    // the memory an idle client costs.
+    model.roundTripClients.map { clients in
+        let roundTrips = RoundTripsInTurns(model, clients: clients)
+        return Row(name: "echo round trips, \(clients) clients (\(model.name))", unit: "round trips/s",
+                   project: { try roundTrips.figure(of: model.reference) },
+                   peers: model.peers.map { server in Peer(name: server.name) { try roundTrips.figure(of: server) } })
+    } + [
         Row(name: "echo memory per idle client, \(model.idleClients) clients (\(model.name))", unit: "KiB/client",
             project: { try EchoBenchmarks.idleMemory(model.reference, clients: model.idleClients) },
             peers: model.peers.map { server in

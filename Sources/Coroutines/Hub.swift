@@ -13,8 +13,11 @@ import Glibc
 public final class Hub {
     /// The hub's own coroutine, which runs `loop`.
     private var coroutine: Coroutine!
-    /// Coroutines to resume, in order, with what to resume them with.
-    private var ready: [(Coroutine, Outcome)] = []
+    /// Coroutines to resume, in order, with what to resume them with and the park they end (nil:
+    /// a start). An entry whose park is no longer the coroutine's current one is stale and skipped.
+    private var ready: [(coroutine: Coroutine, outcome: Outcome, waiter: Waiter?)] = []
+    /// The park each parked coroutine is in, by coroutine.
+    private var parked: [ObjectIdentifier: Waiter] = [:]
     /// Waiters with a deadline, in no order (the loop looks for the earliest).
     private var timers: [Waiter] = []
     /// The waiter of each descriptor in the epoll interest list (one each: to read or to write).
@@ -70,7 +73,11 @@ public final class Hub {
     @discardableResult
     func park(_ waiter: Waiter) throws -> Any? {
         if waiter.coroutine === ThreadCoroutines.here.main { mainWaiter = waiter }
-        defer { disarm(waiter) }
+        parked[ObjectIdentifier(waiter.coroutine)] = waiter
+        defer {
+            parked[ObjectIdentifier(waiter.coroutine)] = nil
+            disarm(waiter)
+        }
         return try coroutine.switch(nil)
     }
 
@@ -78,12 +85,25 @@ public final class Hub {
     func wake(_ waiter: Waiter, with outcome: Outcome = .value(nil)) {
         guard waiter.isArmed else { return }
         disarm(waiter)
-        ready.append((waiter.coroutine, outcome))
+        ready.append((waiter.coroutine, outcome, waiter))
     }
 
-    /// Schedules a coroutine to be resumed (or started) on the loop's next turn.
-    func schedule(_ coroutine: Coroutine, with outcome: Outcome = .value(nil)) {
-        ready.append((coroutine, outcome))
+    /// Schedules a coroutine that has not started to start on the loop's next turn.
+    func schedule(_ coroutine: Coroutine) {
+        ready.append((coroutine, .value(nil), nil))
+    }
+
+    /// Throws `error` into `coroutine` where it waits: into its park, or, when it was woken and has
+    /// not run since, instead of what it was woken with. False when it neither waits nor was woken.
+    func interrupt(_ coroutine: Coroutine, with error: any Error) -> Bool {
+        let key = ObjectIdentifier(coroutine)
+        if let index = ready.firstIndex(where: { $0.coroutine === coroutine && $0.waiter != nil && $0.waiter === parked[key] }) {
+            ready[index].outcome = .error(error)
+            return true
+        }
+        guard let waiter = parked[key], waiter.isArmed else { return false }
+        wake(waiter, with: .error(error))
+        return true
     }
 
     /// Makes a coroutine whose result goes to the hub when it ends.
@@ -153,7 +173,9 @@ public final class Hub {
         while true {
             let turn = ready
             ready = []
-            for (coroutine, outcome) in turn {
+            for (coroutine, outcome, waiter) in turn {
+                // A wake for a park the coroutine has left (a kill resumed it first) is stale.
+                if let waiter, parked[ObjectIdentifier(coroutine)] !== waiter { continue }
                 switch outcome {
                 case .value(let value): _ = try? coroutine.switch(value)
                 case .error(let error): _ = try? coroutine.throw(error)

@@ -14,6 +14,8 @@ public final class HubTask: TaskObject {
     public init(_ body: @escaping () throws -> Any?) {
         hub = Hub.current
         coroutine = hub.coroutine { [unowned self] in
+            // Killed before it started: it never runs.
+            guard !self.isReady else { return }
             do {
                 self.finish(.success(try body()))
             } catch let exit as CoroutineExit {
@@ -53,18 +55,23 @@ public final class HubTask: TaskObject {
 
     public func kill() throws {
         guard !isReady else { return }
-        if coroutine.isActive {
-            hub.schedule(coroutine, with: .error(CoroutineExit()))
-        } else {
-            // Never started: it will not run (gevent: the greenlet dies without running).
+        if coroutine === Coroutine.current {
+            throw CoroutineExit()  // a task killing itself ends where it is
+        }
+        if !coroutine.isActive || !hub.interrupt(coroutine, with: CoroutineExit()) {
+            // Never started: it will not run (gevent: the greenlet dies without running, its value
+            // the GreenletExit); the hub skips it when its turn comes.
             finish(.success(CoroutineExit()))
-            _ = try? coroutine.throw(CoroutineExit())
+            return
         }
         try join(timeout: nil)
     }
 
     /// Parks `waiter` until this task is ready.
     func wakeWhenReady(_ waiter: Hub.Waiter) { joiners.append(waiter) }
+
+    /// Forgets `waiter`, whose wait has ended some other way.
+    func forget(_ waiter: Hub.Waiter) { joiners.removeAll { $0 === waiter } }
 
     private func finish(_ ending: Result<Any?, any Error>) {
         result = ending
@@ -77,13 +84,20 @@ extension Hub {
     /// `gevent.joinall(tasks, timeout)`: the ready tasks, in the order given.
     public func joinAll(_ tasks: [HubTask], timeout: Double? = nil) throws -> [HubTask] {
         let deadline = timeout.map { ContinuousClock.now + .nanoseconds(Int64(max(0, min($0, 1e9)) * 1e9)) }
+        var yielded = false
         while true {
             let pending = tasks.filter { !$0.isReady }
             if pending.isEmpty { return tasks }
             let left = deadline.map { Double(($0 - .now) / .nanoseconds(1)) / 1e9 }
-            if let left, left <= 0 { return tasks.filter(\.isReady) }
+            if let left, left <= 0 {
+                // As gevent: even a timeout of 0 gives the ready tasks one turn first.
+                if !yielded { try sleep(0) }
+                return tasks.filter(\.isReady)
+            }
             let waiter = waiter(timeout: left)
             for task in pending { task.wakeWhenReady(waiter) }
+            defer { for task in pending { task.forget(waiter) } }
+            yielded = true
             do {
                 try park(waiter)
             } catch HubError.blockedForever {

@@ -17,6 +17,15 @@ public protocol AsyncLoopObject: AnyObject, Sendable {
     func waitReadable(_ descriptor: Int32, timeout: Double?) async throws
 }
 
+/// Misuse of a loop.
+public enum AsyncLoopError: Error, Equatable, CustomStringConvertible {
+    /// `run` while the loop runs, from another thread or from inside (Python: RuntimeError "This
+    /// event loop is already running").
+    case alreadyRunning
+
+    public var description: String { "this event loop is already running" }
+}
+
 /// Makes event loops.
 public protocol AsyncLoopAPI {
     associatedtype Loop: AsyncLoopObject

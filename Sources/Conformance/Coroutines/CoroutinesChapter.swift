@@ -79,9 +79,10 @@ extension Chapter {
               """),
         .rule("HUB-2", "第三方协程模块", c: false,
               """
-              joinAll(tasks, timeout: t) returns the tasks that are ready, in the order given, once t \
-              has passed (after at least t; with a timeout of 0 at once), leaving the others running; \
-              kill ends a waiting task, which is then ready with a CoroutineExit as its value.
+              joinAll(tasks, timeout: t) returns the tasks that are ready, in the order given (gevent: \
+              the order they finished), once t has passed: after at least t, or with a timeout of 0 \
+              once the ready tasks had one turn, as in gevent; the others run on. kill ends a \
+              waiting task, which is then ready with a CoroutineExit as its value.
               """),
         .rule("HUB-3", "第三方协程模块", c: false,
               """

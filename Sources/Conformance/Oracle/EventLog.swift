@@ -1,39 +1,21 @@
 import CSystem
-import Glibc
+import Synchronization
 
 /// The order of events, as the tasks record them, and the threads they ran on. Under a mutex of
 /// the check's own, so that an implementation running tasks on several threads at once fails
 /// the checks instead of corrupting the log.
-final class EventLog: @unchecked Sendable {
-    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
-    private var recorded: [String] = []
-    private var threadIDs: Set<Int32> = []
-
-    init() {
-        mutex.initialize(to: pthread_mutex_t())
-        pthread_mutex_init(mutex, nil)
-    }
-
-    deinit {
-        pthread_mutex_destroy(mutex)
-        mutex.deallocate()
-    }
-
-    private func locked<Value>(_ body: () -> Value) -> Value {
-        pthread_mutex_lock(mutex)
-        defer { pthread_mutex_unlock(mutex) }
-        return body()
-    }
+final class EventLog: Sendable {
+    private let state = Mutex<(entries: [String], threads: Set<Int32>)>(([], []))
 
     /// Records `entry` and the calling thread.
     func callAsFunction(_ entry: String) {
         let thread = cs_gettid()
-        locked {
-            recorded.append(entry)
-            threadIDs.insert(thread)
+        state.withLock { state in
+            state.entries.append(entry)
+            state.threads.insert(thread)
         }
     }
 
-    var entries: [String] { locked { recorded } }
-    var threads: Set<Int32> { locked { threadIDs } }
+    var entries: [String] { state.withLock { $0.entries } }
+    var threads: Set<Int32> { state.withLock { $0.threads } }
 }

@@ -2,7 +2,7 @@ import Conformance
 import Glibc
 
 /// What the blocking models (loop, fork, thread) share: the listening socket, and serving one
-/// client with blocking calls until it leaves.
+/// client with blocking calls until it leaves; and the other models' non-blocking listener.
 public enum BlockingEcho {
     /// Installs the stop handlers (`StopByShutdown`) and returns a blocking TCP listener on
     /// 127.0.0.1:`port` (0: a free port), SO_REUSEADDR set so that a restarted server can listen
@@ -13,6 +13,17 @@ public enum BlockingEcho {
         try listener.setReuseAddress(true)
         try listener.bind(.loopback(port))
         try listener.listen(backlog: 1024)
+        return listener
+    }
+
+    /// A non-blocking TCP listener on 127.0.0.1:`port` (0: a free port), SO_REUSEADDR set, for the
+    /// models that wait for it to be readable (select, poll, epoll, coroutine, async).
+    public static func nonBlockingListener(port: UInt16) throws(SocketError) -> Socket {
+        let listener = try SocketFactory().tcp()
+        try listener.setReuseAddress(true)
+        try listener.bind(.loopback(port))
+        try listener.listen(backlog: 1024)
+        try listener.setBlocking(false)
         return listener
     }
 

@@ -23,11 +23,7 @@ public final class CoroutineEchoServer {
     /// Listens on 127.0.0.1:`port` (0: a free port).
     public init(port: UInt16) throws {
         stop = try StopSignals()
-        listener = try SocketFactory().tcp()
-        try listener.setReuseAddress(true)
-        try listener.bind(.loopback(port))
-        try listener.listen(backlog: 1024)
-        try listener.setBlocking(false)
+        listener = try BlockingEcho.nonBlockingListener(port: port)
         self.port = try listener.localAddress().port
     }
 
@@ -36,12 +32,18 @@ public final class CoroutineEchoServer {
     /// Accepts clients, a coroutine for each, until SIGINT or SIGTERM; then ends the coroutines
     /// (each closes its socket) and closes the listener.
     public func serve() throws {
+        defer { listener.close() }
         let stopper = HubTask { [self] in
             try hub.waitReadable(stop.descriptor, timeout: nil)
             stopping = true
             // Wakes the accept loop: a listener shut down is readable, and accept then fails.
             try? listener.shutdown(.both)
             return nil
+        }
+        // However the accept loop ends, every client's coroutine is ended (each closes its socket).
+        defer {
+            for task in serving.values { try? task.kill() }
+            try? stopper.kill()
         }
         while !stopping {
             do throws(SocketError) {
@@ -66,9 +68,6 @@ public final class CoroutineEchoServer {
                 try hub.sleep(0.1)
             }
         }
-        for task in serving.values { try task.kill() }
-        try stopper.kill()
-        listener.close()
     }
 
     /// Echoes `client`'s lines until it closes or resets (or the coroutine is killed). After a
@@ -76,7 +75,12 @@ public final class CoroutineEchoServer {
     /// what the client still sends until it closes, as the other models do.
     private func echo(_ client: Socket) throws {
         let connection = EchoConnection(client)
+        var turns = 0
         while true {
+            // A client that always has bytes waiting never makes a receive block: let the others
+            // run every 16 rounds, as a selector server serves each ready client once a turn.
+            turns += 1
+            if turns % 16 == 0 { try hub.sleep(0) }
             let count: Int
             do throws(SocketError) {
                 count = try client.receive(into: buffer)

@@ -21,11 +21,7 @@ public final class SelectorEchoServer {
     public init(_ mechanism: IOMechanism, port: UInt16) throws {
         selector = try Selector(mechanism)
         stop = try StopSignals()
-        listener = try SocketFactory().tcp()
-        try listener.setReuseAddress(true)
-        try listener.bind(.loopback(port))
-        try listener.listen(backlog: 1024)
-        try listener.setBlocking(false)
+        listener = try BlockingEcho.nonBlockingListener(port: port)
         self.port = try listener.localAddress().port
         try selector.register(listener.descriptor, for: .readable)
         try selector.register(stop.descriptor, for: .readable)
