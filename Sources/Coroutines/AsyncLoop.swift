@@ -110,15 +110,10 @@ public final class AsyncLoop: TaskExecutor, Sendable {
     /// Sleeps in epoll_wait until the earliest deadline, a watched descriptor or a job from
     /// another thread; resumes the waits that are due.
     private func waitForEvents() {
-        let (earliest, jobsWaiting) = state.withLock { state in
-            (state.waits.values.compactMap(\.deadline).min(), !state.jobs.isEmpty)
+        let (deadlines, jobsWaiting) = state.withLock { state in
+            (state.waits.values.compactMap(\.deadline), !state.jobs.isEmpty)
         }
-        var timeout: Int32 = -1
-        if let earliest {
-            let left = earliest - .now
-            timeout = left <= .zero ? 0 : Int32(min(Double(left.components.seconds) * 1000 + Double(left.components.attoseconds) / 1e15 + 0.999, 1e9))
-        }
-        if jobsWaiting { timeout = 0 }
+        let timeout = jobsWaiting ? 0 : ContinuousClock.Instant.millisecondsUntil(earliestOf: deadlines)
         var events = [epoll_event](repeating: epoll_event(), count: 256)
         let count = epoll_wait(epoll, &events, Int32(events.count), timeout)
         var due: [(Int, Result<Void, any Error>)] = []
@@ -188,10 +183,6 @@ public final class AsyncLoop: TaskExecutor, Sendable {
         }
     }
 
-    private static func deadline(after seconds: Double) -> ContinuousClock.Instant {
-        .now + .nanoseconds(Int64(max(0, min(seconds, 1e9)) * 1e9))
-    }
-
     /// `await asyncio.sleep(seconds)`: 0 or less lets every other ready job run first.
     /// `CancellationError` when the task is cancelled.
     public func sleep(_ seconds: Double) async throws {
@@ -199,7 +190,7 @@ public final class AsyncLoop: TaskExecutor, Sendable {
         if seconds <= 0 {
             await _Concurrency.Task.yield()
         } else {
-            try await suspend(deadline: Self.deadline(after: seconds), descriptor: nil, events: 0)
+            try await suspend(deadline: .after(seconds: seconds), descriptor: nil, events: 0)
         }
         try _Concurrency.Task.checkCancellation()
     }
@@ -208,13 +199,13 @@ public final class AsyncLoop: TaskExecutor, Sendable {
     /// `HubError.timeout` after `timeout` seconds, `CancellationError` when the task is cancelled.
     public func waitReadable(_ descriptor: Int32, timeout: Double?) async throws {
         try _Concurrency.Task.checkCancellation()
-        try await suspend(deadline: timeout.map(Self.deadline), descriptor: descriptor, events: EPOLLIN.rawValue)
+        try await suspend(deadline: timeout.map(ContinuousClock.Instant.after), descriptor: descriptor, events: EPOLLIN.rawValue)
     }
 
     /// Until `descriptor` is writable; as `waitReadable`.
     public func waitWritable(_ descriptor: Int32, timeout: Double?) async throws {
         try _Concurrency.Task.checkCancellation()
-        try await suspend(deadline: timeout.map(Self.deadline), descriptor: descriptor, events: EPOLLOUT.rawValue)
+        try await suspend(deadline: timeout.map(ContinuousClock.Instant.after), descriptor: descriptor, events: EPOLLOUT.rawValue)
     }
 }
 

@@ -63,7 +63,7 @@ public final class Hub {
     func waiter(timeout: Double?) -> Waiter {
         let waiter = Waiter(Coroutine.current)
         if let timeout {
-            waiter.deadline = .now + .nanoseconds(Int64(max(0, min(timeout, 1e9)) * 1e9))
+            waiter.deadline = .after(seconds: timeout)
             timers.append(waiter)
         }
         return waiter
@@ -195,12 +195,7 @@ public final class Hub {
     /// Sleeps until the earliest deadline or a watched descriptor (in epoll_wait; in poll with no
     /// descriptor when none is awaited), and wakes their waiters.
     private func waitForEvents() {
-        let earliest = timers.lazy.compactMap(\.deadline).min()
-        var timeout: Int32 = -1
-        if let earliest {
-            let left = earliest - .now
-            timeout = left <= .zero ? 0 : Int32(min(Double(left.components.seconds) * 1000 + Double(left.components.attoseconds) / 1e15 + 0.999, 1e9))
-        }
+        let timeout = ContinuousClock.Instant.millisecondsUntil(earliestOf: timers.compactMap(\.deadline))
         if epoll < 0 {
             // Only timers: sleep until the earliest.
             _ = poll(nil, 0, timeout)

@@ -83,7 +83,7 @@ public final class HubTask: TaskObject {
 extension Hub {
     /// `gevent.joinall(tasks, timeout)`: the ready tasks, in the order given.
     public func joinAll(_ tasks: [HubTask], timeout: Double? = nil) throws -> [HubTask] {
-        let deadline = timeout.map { ContinuousClock.now + .nanoseconds(Int64(max(0, min($0, 1e9)) * 1e9)) }
+        let deadline = timeout.map(ContinuousClock.Instant.after)
         var yielded = false
         while true {
             let pending = tasks.filter { !$0.isReady }
