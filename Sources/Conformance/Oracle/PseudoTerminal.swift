@@ -107,6 +107,17 @@ final class PseudoTerminal {
         return status
     }
 
+    /// For a failure's message: what the program showed since the last expectation (read for up
+    /// to `seconds` more), and whether it has ended.
+    func recentOutput(seconds: Double = 0.5) -> String {
+        let deadline = Deadline(after: seconds)
+        while readMore(until: deadline) {}
+        var raw: CInt = 0
+        if status == nil && waitpid(pid, &raw, WNOHANG) == pid { status = Children.decode(raw) }
+        let text = String(decoding: shown[looked...], as: UTF8.self).debugDescription
+        return status.map { "\(text), then it ended: \($0)" } ?? "\(text), still running"
+    }
+
     /// Whether a process of the program's group is still there (its own process, or one it
     /// started and left behind), not yet reaped.
     func groupIsAlive() -> Bool {

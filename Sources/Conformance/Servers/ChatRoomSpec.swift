@@ -247,8 +247,13 @@ public struct ChatRoomSpec<Implementation: ChatRoomAPI>: Spec {
         try watcher.expect("M alice 进入了聊天室", "alice joined at the client", keepingAlive: true)
         try after.join("after")
         try watcher.expect("M after 进入了聊天室", "a silent member joined after alice", keepingAlive: true)
-        for name in ["before", "after"] {
-            try watcher.expect("M \(name) 退出了聊天室", "the silent members were dropped, in turn, and alice was not", keepingAlive: true)
+        do {
+            for name in ["before", "after"] {
+                try watcher.expect("M \(name) 退出了聊天室", "the silent members were dropped, in turn, and alice was not", keepingAlive: true)
+            }
+        } catch let failure as CheckFailure {
+            throw CheckFailure("\(failure.message) (alice's terminal showed \(alice.recentOutput()))",
+                               expected: failure.expected, actual: failure.actual)
         }
         try alice.type("still here\n")
         try watcher.expect("M alice : still here", "alice typed a line after the silent members were dropped", keepingAlive: true)

@@ -91,6 +91,7 @@ public final class ChatClient {
                 show("错误: \(error)")
             }
         }
+        if let failure = typed.failure { show("chat-client: reading the terminal failed: \(failure)") }
         _ = try? socket.send(Array("Q".utf8))
         show("您已退出聊天室")
     }

@@ -1,3 +1,4 @@
+import Conformance
 import Glibc
 
 /// The lines the user types, read from stdin with read(2) (Python's `input()`): each without its
@@ -7,6 +8,9 @@ import Glibc
 struct TypedLines {
     private var pending: [UInt8] = []
     private var ended = false
+    /// Why the lines ended, when a read failed other than by an interruption (EIO: the terminal
+    /// was hung up, ...); nil at the end of input or after Ctrl-C.
+    private(set) var failure: Errno?
 
     /// The next line, or nil at the end of input, after an error or an interruption. The last
     /// line counts even without its "\n".
@@ -23,6 +27,7 @@ struct TypedLines {
             var buffer = [UInt8](repeating: 0, count: 4096)
             let count = read(STDIN_FILENO, &buffer, buffer.count)
             if count > 0 { pending += buffer[..<count] } else { ended = true }
+            if count < 0 && Errno.current != .interrupted { failure = .current }
         }
     }
 }
