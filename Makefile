@@ -49,7 +49,7 @@ bench:
 	  || python3.11 -m pip install --quiet --break-system-packages greenlet gevent \
 	  || echo "cannot install greenlet and gevent: their peers are missing"
 	@for peer in Benchmarks/peers/*.c; do \
-	  $(CC) -O2 -pthread -o .build/peers/$$(basename $$peer .c) $$peer || echo "cannot build the C peer $$peer"; \
+	  $(CC) -O2 -pthread -ISources/CSystem/include -o .build/peers/$$(basename $$peer .c) $$peer || echo "cannot build the C peer $$peer"; \
 	done
 	.build/release/bench $(ROWS)
 

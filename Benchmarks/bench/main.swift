@@ -81,7 +81,8 @@ let rows = [
     Row(name: "coroutine: switch there and back", unit: "ns/round trip",
         project: { try CoroutineBenchmarks.roundTrip(count: 10_000_000) },
         peers: [cpython("CPython greenlet", "greenlet_switch.py", ["2000000"]),
-                program("C swapcontext", ".build/peers/switch", ["5000000"])]),
+                program("C swapcontext", ".build/peers/switch", ["5000000"]),
+                program("the bare cs_coroutine_switch (C)", ".build/peers/switch_bare", ["50000000"])]),
 ] + EchoBenchmarks.models.flatMap { model in
     // Per model: round trips with the servers taking turns (with 100 clients, and 1,000 for some), and
     // the memory an idle client costs.
