@@ -8,7 +8,7 @@ SUBMISSION ?= Exercises
 # A selection of rules for conformance, grade and tsan: chapters, concepts, ids, or prefixes like WAIT-*.
 RULES      ?=
 
-.PHONY: ps-tools test tsan conformance ctest ctests grade rules bench gil-demo proc-states build cmocka clean
+.PHONY: ps-tools test tsan conformance ctest ctests grade rules guides bench gil-demo proc-states build cmocka clean
 
 ## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev, and procps and psmisc for
 ## ps and pstree, when root).
@@ -62,6 +62,10 @@ gil-demo:
 proc-states:
 	$(SWIFT) build --product proc-states
 	.build/debug/proc-states
+
+## guides: regenerate the chapter guides in Guides/ from the catalog, the skeletons and the C witnesses.
+guides: build
+	.build/debug/conformance guides
 
 ## rules: regenerate RULES.md from the catalog.
 rules: build

@@ -1,6 +1,7 @@
 // `make conformance`: every rule against the reference implementation and the C witnesses on this
 // kernel, printed as a table under the environment it ran in, and written to reports/conformance.json
-// and reports/conformance.xml. `conformance rules` prints RULES.md; `conformance --compare A.json B.json`
+// and reports/conformance.xml. `conformance rules` prints RULES.md; `conformance guides` writes the chapter
+// guides into Guides/ (run at the repository's root); `conformance --compare A.json B.json`
 // prints the rules whose results differ between two runs (exit 1 when some do).
 import Conformance
 import Foundation
@@ -14,10 +15,11 @@ enum Command {
         .value("reports", "where to write conformance.json and conformance.xml (default: reports)"),
         .value("timeout", "seconds one rule may take (default: 10)"),
         .value("jobs", "rules checked at once (default: the number of CPUs)"),
+        .value("guides", "where `conformance guides` writes the chapter guides (default: Guides)"),
         .flag("compare", "compare two reports: conformance --compare A.json B.json"),
         .flag("help", "show this help"),
     ]
-    static let usage = "conformance [rules] [OPTIONS] [CHAPTER | CONCEPT | RULE-ID | PREFIX* ...] | conformance --compare A.json B.json"
+    static let usage = "conformance [rules | guides] [OPTIONS] [CHAPTER | CONCEPT | RULE-ID | PREFIX* ...] | conformance --compare A.json B.json"
 }
 
 func main() throws -> Int32 {
@@ -42,6 +44,10 @@ func main() throws -> Int32 {
     }
     if options.positional.first == "rules" {
         print(RulesDocument.markdown(), terminator: "")
+        return 0
+    }
+    if options.positional.first == "guides" {
+        try writeGuides(into: options.value("guides") ?? "Guides")
         return 0
     }
     let rules = try Catalog.select(options.positional)
@@ -69,3 +75,18 @@ func main() throws -> Int32 {
 }
 
 exit(Tool.run(usage: Command.usage, main))
+
+/// Writes Guides/README.md and a guide per chapter, read from the repository's root (this folder).
+func writeGuides(into folder: String) throws {
+    let root = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+    guard FileManager.default.fileExists(atPath: root.appendingPathComponent("Exercises/Sources/Solutions").path) else {
+        throw Options.Problem(description: "run `conformance guides` at the repository's root: it reads Exercises/ and CTests/")
+    }
+    try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    try ChapterGuide.index().write(toFile: "\(folder)/README.md", atomically: true, encoding: .utf8)
+    for chapter in Catalog.chapters {
+        let guide = ChapterGuide(chapter, root: root)
+        try guide.markdown().write(toFile: "\(folder)/\(guide.fileName)", atomically: true, encoding: .utf8)
+    }
+    print("Guides: \(folder)/README.md and \(Catalog.chapters.count) chapters")
+}

@@ -9,7 +9,7 @@ import Testing
 import Threading
 
 /// The catalog is the one source of truth: every rule has exactly one Swift check, every check and
-/// every cmocka witness names a catalogued rule, and RULES.md is what the catalog generates.
+/// every cmocka witness names a catalogued rule, and RULES.md and the chapter guides are what the catalog generates.
 @Suite struct CatalogTests {
     /// The reference specs, as the reference runner declares them.
     let specs: [any Spec] = [
@@ -80,6 +80,29 @@ import Threading
     @Test func rulesDocumentIsInSync() throws {
         let committed = try String(contentsOfFile: Repository.path("RULES.md"), encoding: .utf8)
         #expect(committed == RulesDocument.markdown(), "RULES.md is stale: run `make rules`")
+    }
+
+    /// Verify that the committed chapter guides are what `make guides` generates, and that each one
+    /// found what it links to: every concept's skeleton in Exercises/, every witnessed rule's C file,
+    /// and a Python/Swift table.
+    @Test(arguments: Catalog.chapters.map(\.id))
+    func chapterGuideIsInSyncAndComplete(_ id: String) throws {
+        let chapter = try #require(Catalog.chapters.first { $0.id == id })
+        let guide = ChapterGuide(chapter, root: Repository.root)
+        let generated = try guide.markdown()
+        let committed = try String(contentsOfFile: Repository.path("Guides/\(guide.fileName)"), encoding: .utf8)
+        #expect(committed == generated, "Guides/\(guide.fileName) is stale: run `make guides`")
+        #expect(!generated.contains("(none yet)"), "a concept of \(id) has no skeleton in Exercises/Sources/Solutions")
+        let witnessed = chapter.rules.filter(\.hasCWitness).count
+        #expect(generated.components(separatedBy: "C witness in [`CTests/").count - 1 == witnessed)
+        #expect(generated.contains("## Python and Swift, side by side\n\n| Python (the course) | Swift | Notes |\n|---|---|---|\n| "))
+        for rule in chapter.rules { #expect(generated.contains("- **\(rule.id)** \(rule.sentence)")) }
+    }
+
+    /// Verify that the committed index of the guides is what `make guides` generates.
+    @Test func guidesIndexIsInSync() throws {
+        let committed = try String(contentsOfFile: Repository.path("Guides/README.md"), encoding: .utf8)
+        #expect(committed == ChapterGuide.index(), "Guides/README.md is stale: run `make guides`")
     }
 
     /// Verify that selections name chapters, concepts, ids and prefixes, and that an unknown one is an error.
