@@ -17,10 +17,22 @@ public struct GradeReport {
     public let lines: [Line]
     /// A problem that concerns the whole submission (it did not compile), shown above the table.
     public let problem: String?
+    /// The ids of the rules whose results the student does not see (Gradescope's "hidden").
+    public let hidden: Set<String>
 
-    public init(rules: [Rule], outcomes: [Outcome], problem: String? = nil) {
+    public init(rules: [Rule], outcomes: [Outcome], problem: String? = nil, hidden: Set<String> = []) {
         lines = zip(rules, outcomes).map(Line.init)
         self.problem = problem
+        self.hidden = hidden
+    }
+
+    /// Points earned and possible in each chapter graded, in course order.
+    public var chapterScores: [(chapter: String, score: Int, maxScore: Int)] {
+        Catalog.chapters.compactMap { chapter in
+            let chapterLines = lines.filter { $0.rule.chapter == chapter.id }
+            if chapterLines.isEmpty { return nil }
+            return (chapter.id, chapterLines.map(\.points).reduce(0, +), chapterLines.map(\.maxPoints).reduce(0, +))
+        }
     }
 
     public var score: Int { lines.map(\.points).reduce(0, +) }
@@ -55,7 +67,8 @@ public struct GradeReport {
         return out
     }
 
-    /// `reports/results.json` in Gradescope's format: one test per rule, `score` at the top level.
+    /// `reports/results.json` in Gradescope's format: one test per rule, `score` at the top level; a
+    /// hidden rule's test has the visibility "hidden".
     public func gradescope() throws -> Data {
         struct Test: Encodable {
             let score: Int
@@ -77,7 +90,7 @@ public struct GradeReport {
             Test(score: line.points, max_score: line.maxPoints, name: "\(line.rule.id): \(line.rule.sentence)",
                  number: line.rule.id, status: line.outcome.status == .pass ? "passed" : "failed",
                  output: line.outcome.status == .pass ? "pass" : Report.describe(line.outcome) + outputTail(line.outcome),
-                 visibility: "visible", tags: [line.rule.chapter, line.rule.concept, Report.label(line.outcome.status)])
+                 visibility: hidden.contains(line.rule.id) ? "hidden" : "visible", tags: [line.rule.chapter, line.rule.concept, Report.label(line.outcome.status)])
         }
         let summary = (problem.map { $0 + "\n" } ?? "") + "\(score)/\(maxScore) points"
         let encoder = JSONEncoder()

@@ -11,24 +11,16 @@ enum Command {
         .value("product", "the package's runner product (default: conformance-runner)"),
         .value("runner", "grade this already-built runner instead of building a package"),
         .value("runner-argument", "an argument the runner takes before --rule (repeatable)"),
-        .value("scratch-path", "where the package is built (default: .build-grade/<name>-<hash>)"),
+        .value("submissions", "grade every submission in this folder (a copy of Exercises per student) and write a summary"),
+        .value("kit", "with --submissions: the kit's repository, whose Exercises/ each submission is built as (default: .)"),
+        .value("hidden", "rules whose results students do not see, as selected on the command line (repeatable)"),
+        .value("scratch-path", "where the package is built (default: .build-grade/<name>-<hash>; .build-grade/batch for --submissions)"),
         .value("reports", "where to write results.json and grade.xml (default: reports)"),
         .value("timeout", "seconds one rule may take before it is reported as timed out (default: 10)"),
         .value("jobs", "rules checked at once (default: the number of CPUs)"),
         .flag("help", "show this help"),
     ]
     static let usage = "grade [OPTIONS] [CHAPTER | CONCEPT | RULE-ID | PREFIX* ...]"
-}
-
-/// The submission did not compile; the compiler's errors say why.
-struct BuildFailure: Error, CustomStringConvertible {
-    let output: String
-
-    var description: String {
-        let errors = output.split(separator: "\n").filter { $0.contains("error:") }.prefix(20)
-        return "The submission did not compile:\n"
-            + (errors.isEmpty ? String(output.suffix(2000)) : errors.joined(separator: "\n"))
-    }
 }
 
 /// Builds the runner product with a scratch folder outside the package, so its files are not touched.
@@ -39,22 +31,10 @@ func build(_ options: Options) throws -> RunnerCommand {
     guard FileManager.default.fileExists(atPath: folder.appendingPathComponent("Package.swift").path) else {
         throw Options.Problem(description: "\(package) has no Package.swift: pass a Swift package that depends on the conformance kit")
     }
-    guard let swift = Spawn.which("swift") else { throw Options.Problem(description: "swift is not on PATH") }
-    let scratch = options.value("scratch-path") ?? ".build-grade/\(folder.lastPathComponent)-\(stableHash(folder.path))"
-    let arguments = ["build", "--package-path", folder.path, "--scratch-path", scratch, "--product", product]
+    let scratch = options.value("scratch-path") ?? ".build-grade/\(folder.lastPathComponent)-\(SubmissionBuild.stableHash(folder.path))"
     print("Building \(product) of \(folder.path) ...")
-    let built = try Spawn.run(swift, arguments, timeout: 3600)
-    guard built.succeeded else { throw BuildFailure(output: built.stdout + built.stderr) }
-    let binaries = try Spawn.run(swift, arguments + ["--show-bin-path"], timeout: 600)
-    let folderOfBinaries = binaries.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-    return RunnerCommand("\(folderOfBinaries)/\(product)", options.values("runner-argument"))
-}
-
-/// A short hash of a path that is the same in every run (Swift's `hashValue` is seeded per process).
-func stableHash(_ text: String) -> String {
-    var hash: UInt64 = 0xcbf29ce484222325  // FNV-1a
-    for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100000001b3 }
-    return String(hash % 0xffffff, radix: 16)
+    return try SubmissionBuild.runner(package: folder, product: product, scratch: scratch,
+                                      arguments: options.values("runner-argument"))
 }
 
 func main() throws -> Int32 {
@@ -66,23 +46,50 @@ func main() throws -> Int32 {
     let rules = try Catalog.select(options.positional)
     let timeout = try options.positiveNumber("timeout", default: RuleRunner.defaultTimeout)
     let jobs = Int(try options.positiveNumber("jobs", default: Double(ProcessInfo.processInfo.activeProcessorCount)))
+    let hidden = Set(try Catalog.select(options.values("hidden")).map(\.id)).intersection(rules.map(\.id))
+    let reports = options.value("reports") ?? "reports"
+    if let submissions = options.value("submissions") {
+        return try gradeAll(in: submissions, rules: rules, hidden: hidden, timeout: timeout, jobs: jobs, options: options, reports: reports)
+    }
     let report: GradeReport
     do {
         let runner = try options.value("runner").map { RunnerCommand($0, options.values("runner-argument")) }
             ?? build(options)
         let outcomes = Supervisor.check(rules.map(\.id), with: runner, timeout: timeout, parallelism: jobs)
-        report = GradeReport(rules: rules, outcomes: outcomes)
+        report = GradeReport(rules: rules, outcomes: outcomes, hidden: hidden)
     } catch let failure as BuildFailure {
         let outcomes = rules.map { Outcome(rule: $0.id, status: .fail, message: "the submission did not compile") }
-        report = GradeReport(rules: rules, outcomes: outcomes, problem: failure.description)
+        report = GradeReport(rules: rules, outcomes: outcomes, problem: failure.description, hidden: hidden)
     }
     print(report.table(), terminator: "")
-    let reports = options.value("reports") ?? "reports"
     try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
     try report.gradescope().write(to: URL(fileURLWithPath: "\(reports)/results.json"))
     try report.junit().write(toFile: "\(reports)/grade.xml", atomically: true, encoding: .utf8)
     print("Reports: \(reports)/results.json, \(reports)/grade.xml")
     return report.problem == nil ? 0 : 1
+}
+
+/// `grade --submissions DIR`: every student's copy of Exercises in DIR, one after the other, built
+/// against the kit (`--kit`, by default the current folder: the repository's root).
+func gradeAll(in submissions: String, rules: [Rule], hidden: Set<String>, timeout: Double, jobs: Int,
+              options: Options, reports: String) throws -> Int32 {
+    let kit = URL(fileURLWithPath: options.value("kit") ?? FileManager.default.currentDirectoryPath).standardizedFileURL
+    guard FileManager.default.fileExists(atPath: kit.appendingPathComponent("Exercises/Package.swift").path) else {
+        throw Options.Problem(description: "\(kit.path) has no Exercises/Package.swift: run grade --submissions at the repository's root, or pass --kit")
+    }
+    var isFolder: ObjCBool = false
+    guard FileManager.default.fileExists(atPath: submissions, isDirectory: &isFolder), isFolder.boolValue else {
+        throw Options.Problem(description: "--submissions \(submissions) is not a folder")
+    }
+    let scratch = URL(fileURLWithPath: options.value("scratch-path") ?? ".build-grade/batch").standardizedFileURL
+    let batch = BatchGrade(submissions: URL(fileURLWithPath: submissions).standardizedFileURL, kit: kit, rules: rules,
+                           hidden: hidden, timeout: timeout, jobs: jobs, scratch: scratch)
+    let folder = URL(fileURLWithPath: reports)
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    let rows = try batch.run(reports: folder) { print($0) }
+    print("\n" + batch.table(rows), terminator: "")
+    print("Reports: \(reports)/summary.csv, \(reports)/summary.json, and \(reports)/<student>/ (grade.txt, results.json, grade.xml)")
+    return 0
 }
 
 exit(Tool.run(usage: Command.usage, main))
