@@ -34,10 +34,11 @@ ctests: $(CTESTS)
 ctest: $(CTESTS)
 	@for test in $(CTESTS); do echo "$$test"; $$test || exit 1; done
 
-## grade: grade the student workspace, or SUBMISSION=path (a package depending on the kit).
+## grade: grade the student workspace, or SUBMISSION=path (a package depending on the kit), or a whole class:
+## SUBMISSIONS=folder (a copy of Exercises per student; summary.csv and summary.json in reports/).
 grade:
 	$(SWIFT) build --product grade
-	.build/debug/grade --package $(SUBMISSION) $(RULES)
+	.build/debug/grade $(if $(SUBMISSIONS),--submissions $(SUBMISSIONS),--package $(SUBMISSION)) $(RULES)
 
 ## bench: the reference's figures beside their peers (CPython ...), as ratios; writes reports/bench.json.
 ## ROWS=queue runs only the rows whose name contains a word of ROWS (and writes no report).
