@@ -37,6 +37,8 @@ let package = Package(
         .executable(name: "echo-server", targets: ["echo-server"]),
         // The course's UDP chat room: `chat-server --port N`, `chat-client HOST PORT`.
         .executable(name: "chat-server", targets: ["chat-server"]),
+        // The course's HTTPServer v2.0: `http-server --root DIR --port N`.
+        .executable(name: "http-server", targets: ["http-server"]),
         .executable(name: "chat-client", targets: ["chat-client"]),
     ],
     // No dependencies: a student's package depends on this one, and must build offline without
@@ -57,6 +59,7 @@ let package = Package(
         .executableTarget(name: "grade", dependencies: ["Grading"]),
         .executableTarget(name: "echo-server", dependencies: ["Conformance", "Networking", "CSystem"]),
         .executableTarget(name: "chat-server", dependencies: ["Conformance", "Networking", "CSystem"]),
+        .executableTarget(name: "http-server", dependencies: ["Conformance", "Networking", "CSystem"]),
         .executableTarget(name: "chat-client", dependencies: ["Conformance", "Networking"]),
         // `make bench`: the reference measured beside its peers (Benchmarks/*.py, C).
         .executableTarget(name: "bench", dependencies: ["Conformance", "Multiprocessing", "Threading", "Coroutines", "Grading"], path: "Benchmarks/bench"),
@@ -74,7 +77,7 @@ let package = Package(
     } + [
         .testTarget(name: "ConformanceTests", dependencies: [
             "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing", "Threading", "Networking", "Coroutines",
-            "reference-runner", "mutant-runner", "conformance", "grade", "echo-server", "chat-server", "chat-client",
+            "reference-runner", "mutant-runner", "conformance", "grade", "echo-server", "chat-server", "chat-client", "http-server",
             "proc-states",
         ] + samples.map { .target(name: "sample-\($0)") } + helpers.map { .target(name: $0) }),
     ]

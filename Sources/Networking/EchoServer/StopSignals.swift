@@ -28,6 +28,13 @@ public final class StopSignals {
         }
         action.sa_flags = SA_RESTART
         sigemptyset(&action.sa_mask)
-        for signal in [SIGINT, SIGTERM] { sigaction(signal, &action, nil) }
+        var stops = sigset_t()
+        sigemptyset(&stops)
+        for signal in [SIGINT, SIGTERM] {
+            sigaction(signal, &action, nil)
+            sigaddset(&stops, signal)
+        }
+        // A server started by a parent that blocks them (its mask is inherited) must still stop.
+        pthread_sigmask(SIG_UNBLOCK, &stops, nil)
     }
 }

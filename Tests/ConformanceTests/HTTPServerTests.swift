@@ -1,0 +1,236 @@
+import Foundation
+import Glibc
+import Grading
+import Testing
+
+/// `http-server` run as a process, as a user would, and spoken to over real connections: raw
+/// requests for exact bytes, Python's http.client and curl as clients no one here wrote.
+@Suite struct HTTPServerTests {
+    /// A folder to serve: an index page with a stylesheet, a binary file in a subfolder, a file
+    /// whose name needs escaping, and symbolic links that lead out of the folder.
+    static func site() throws -> URL {
+        let root = try Repository.temporaryFolder()
+        let outside = try Repository.temporaryFolder().appendingPathComponent("secret.txt")
+        try "secret\n".write(to: outside, atomically: true, encoding: .utf8)
+        try "<html><head><link rel=\"stylesheet\" href=\"style.css\"></head><body><h1>你好</h1></body></html>\n"
+            .write(to: root.appendingPathComponent("index.html"), atomically: true, encoding: .utf8)
+        try "h1 { color: green; }\n".write(to: root.appendingPathComponent("style.css"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        try Data((0..<100_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }).write(to: root.appendingPathComponent("sub/data.bin"))
+        try "x".write(to: root.appendingPathComponent("sub/<b>&.txt"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("sub/leak").path, withDestinationPath: outside.path)
+        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("up").path, withDestinationPath: "..")
+        return root
+    }
+
+    /// The server on a fresh site; stopped with SIGTERM (and expected to exit 0) when released.
+    final class Server {
+        let process = Process()
+        let port: UInt16
+        let root: URL
+
+        init(_ arguments: [String] = []) throws {
+            root = try HTTPServerTests.site()
+            process.executableURL = URL(fileURLWithPath: RunnerCommand.sibling("http-server").executable)
+            process.arguments = ["--root", root.path, "--port", "0"] + arguments
+            let output = Pipe()
+            process.standardOutput = output
+            try process.run()
+            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+            guard line.hasPrefix("listening on 127.0.0.1:"), let port = UInt16(line.dropFirst(23).prefix { $0.isNumber }) else {
+                process.terminate()
+                throw ServerFailure(description: "the first line was \(line.debugDescription)")
+            }
+            self.port = port
+        }
+
+        /// SIGTERM, then the exit status (nil: still running after 10 s, then killed).
+        func stop() -> Int32? {
+            guard process.isRunning else { return process.terminationStatus }
+            kill(process.processIdentifier, SIGTERM)
+            let deadline = Date().addingTimeInterval(10)
+            while process.isRunning && Date() < deadline { usleep(2000) }
+            guard !process.isRunning else {
+                kill(process.processIdentifier, SIGKILL)
+                return nil
+            }
+            return process.terminationStatus
+        }
+
+        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    }
+
+    struct ServerFailure: Error, CustomStringConvertible { let description: String }
+
+    /// A client connection made with the raw system calls.
+    final class Client {
+        let descriptor: CInt
+
+        init(port: UInt16) throws {
+            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue | SOCK_CLOEXEC.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = port.bigEndian
+            address.sin_addr.s_addr = UInt32(0x7f00_0001).bigEndian
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw ServerFailure(description: "connect failed: errno \(errno)") }
+        }
+
+        deinit { close(descriptor) }
+
+        func send(_ text: String) { send(Array(text.utf8)) }
+
+        func send(_ bytes: [UInt8]) {
+            var sent = 0
+            while sent < bytes.count {
+                let count = bytes[sent...].withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                guard count > 0 else { return }
+                sent += count
+            }
+        }
+
+        /// Everything received until the server closes (or, with `ending`, until the bytes received
+        /// end with it), or until 10 s pass.
+        func receiveAll(endingWith ending: String? = nil) -> String {
+            var bytes: [UInt8] = []
+            var buffer = [UInt8](repeating: 0, count: 65536)
+            let deadline = Date().addingTimeInterval(10)
+            var entry = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            while Date() < deadline, poll(&entry, 1, 100) >= 0 {
+                guard entry.revents != 0 else { continue }
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                if count <= 0 { break }
+                bytes += buffer[..<count]
+                if let ending, bytes.count >= ending.utf8.count, bytes.suffix(ending.utf8.count).elementsEqual(ending.utf8) { break }
+            }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+    }
+
+    /// The status lines of `text`, in order (a body that ends in "\n" runs into the next response's).
+    func statusLines(_ text: String) -> [String] {
+        // By bytes: to Swift's String, "\r\n" is one Character, not "\r" and "\n".
+        text.utf8.split(separator: UInt8(ascii: "\n")).map { line in
+            String(decoding: line.last == UInt8(ascii: "\r") ? line.dropLast() : line, as: UTF8.self)
+        }.filter { $0.hasPrefix("HTTP/1.") }
+    }
+
+    /// Verify that files are served with their type, length and date, HEAD without the body, a
+    /// folder with its index or a listing (names escaped), a folder without its slash redirected,
+    /// and an unchanged file answered 304.
+    @Test func servesAFolder() throws {
+        let server = try Server()
+        let client = try Client(port: server.port)
+        client.send("GET / HTTP/1.1\r\nHost: t\r\n\r\nHEAD /style.css HTTP/1.1\r\nHost: t\r\n\r\nGET /sub HTTP/1.1\r\nHost: t\r\n\r\n"
+                    + "GET /sub/ HTTP/1.1\r\nHost: t\r\n\r\nGET /style.css HTTP/1.1\r\nHost: t\r\nConnection: close\r\n"
+                    + "If-Modified-Since: Fri, 01 Jan 2100 00:00:00 GMT\r\n\r\n")
+        let answer = client.receiveAll()
+        #expect(statusLines(answer) == ["HTTP/1.1 200 OK", "HTTP/1.1 200 OK", "HTTP/1.1 301 Moved Permanently", "HTTP/1.1 200 OK",
+                                        "HTTP/1.1 304 Not Modified"], "\(answer)")
+        #expect(answer.contains("Content-Type: text/html; charset=utf-8\r\nLast-Modified: ") && answer.contains("<h1>你好</h1>"))
+        #expect(answer.contains("Content-Type: text/css; charset=utf-8\r\nLast-Modified: ") && answer.contains("Content-Length: 21\r\n"))
+        #expect(answer.components(separatedBy: "h1 { color: green; }").count == 1, "HEAD and 304 send no body")
+        #expect(answer.contains("Location: /sub/\r\n"))
+        #expect(answer.contains("<a href=\"%3Cb%3E%26.txt\">&lt;b&gt;&amp;.txt</a>") && answer.contains("<a href=\"data.bin\">"))
+        #expect(server.stop() == 0)
+    }
+
+    /// Verify that the root is a jail: `..` sent raw or percent-encoded, and links out of it, are 403.
+    @Test(arguments: ["/../etc/passwd", "/%2e%2e/etc/passwd", "/sub/%2E%2E/%2e%2e/etc/passwd", "/sub/leak", "/up/", "/up/etc"])
+    func refusesPathsOutOfTheRoot(_ path: String) throws {
+        let server = try Server()
+        let client = try Client(port: server.port)
+        client.send("GET \(path) HTTP/1.0\r\n\r\n")
+        let answer = client.receiveAll()
+        #expect(statusLines(answer) == ["HTTP/1.0 403 Forbidden"], "\(path): \(answer)")
+        #expect(!answer.contains("secret") && !answer.contains("root:"))
+    }
+
+    /// Verify each error status: 404, 405 with Allow, 501, 505, 400, 414, 431, 413 (the last while
+    /// the client is still sending its body).
+    @Test(arguments: [
+        ("GET /nothing HTTP/1.0\r\n\r\n", "HTTP/1.0 404 Not Found"),
+        ("DELETE /style.css HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", "HTTP/1.1 405 Method Not Allowed"),
+        ("BREW /style.css HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n", "HTTP/1.1 501 Not Implemented"),
+        ("GET / HTTP/2.0\r\nHost: t\r\n\r\n", "HTTP/1.1 505 HTTP Version Not Supported"),
+        ("GET / HTTP/1.1\r\n\r\n", "HTTP/1.1 400 Bad Request"),
+        ("GET /" + String(repeating: "a", count: 9000) + " HTTP/1.1\r\n\r\n", "HTTP/1.1 414 URI Too Long"),
+        ("GET / HTTP/1.1\r\nHost: t\r\nX: " + String(repeating: "a", count: 17000) + "\r\n\r\n", "HTTP/1.1 431 Request Header Fields Too Large"),
+        ("POST /api/echo HTTP/1.1\r\nHost: t\r\nContent-Length: 5000000\r\n\r\n" + String(repeating: "x", count: 200_000),
+         "HTTP/1.1 413 Content Too Large"),
+    ])
+    func answersErrors(_ request: String, _ status: String) throws {
+        let server = try Server()
+        let client = try Client(port: server.port)
+        client.send(request)
+        let answer = client.receiveAll()
+        #expect(statusLines(answer) == [status], "\(answer.prefix(300))")
+        if status.contains("405") { #expect(answer.contains("Allow: GET, HEAD\r\n")) }
+    }
+
+    /// Verify that HTTP/1.0 closes after one response unless it asks to keep alive, and that a
+    /// handler gets the method, query and a chunked body.
+    @Test func versionsAndHandlers() throws {
+        let server = try Server()
+        let old = try Client(port: server.port)
+        old.send("GET /style.css HTTP/1.0\r\n\r\n")
+        #expect(old.receiveAll().hasPrefix("HTTP/1.0 200 OK\r\n"), "the server closed after an HTTP/1.0 response")
+        let echo = try Client(port: server.port)
+        echo.send("POST /api/echo?a=1 HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n5\r\nhello\r\n0\r\n\r\n")
+        let answer = echo.receiveAll()
+        #expect(answer.contains("\"method\": \"POST\", \"path\": \"/api/echo\", \"query\": \"a=1\"") && answer.contains("\"body\": \"hello\""),
+                "\(answer)")
+    }
+
+    /// Verify that a client sending a request a byte at a time is answered 408 and closed once the
+    /// request time passes, and that SIGTERM lets the requests in flight finish: one still arriving,
+    /// and one sent whole just before; then the server ends with status 0.
+    @Test func slowClientsAndStopping() throws {
+        let server = try Server(["--request-seconds", "1"])
+        let slow = try Client(port: server.port)
+        slow.send("GET / HTTP/1.1\r\nHost: t\r\n")
+        #expect(slow.receiveAll().hasPrefix("HTTP/1.1 408 Request Timeout\r\n"))
+        // Each client is answered once first, so the server has accepted it before the stop.
+        let request = "GET /style.css HTTP/1.1\r\nHost: t\r\n\r\n"
+        let (inFlight, sentWhole) = (try Client(port: server.port), try Client(port: server.port))
+        for client in [inFlight, sentWhole] {
+            client.send(request)
+            #expect(client.receiveAll(endingWith: "green; }\n").hasPrefix("HTTP/1.1 200 OK\r\n"))
+        }
+        inFlight.send("GET /style.css HTTP/1.1\r\nHost: t\r\n")
+        sentWhole.send(request)
+        kill(server.process.processIdentifier, SIGTERM)
+        inFlight.send("\r\n")
+        let finished = inFlight.receiveAll()
+        #expect(finished.hasPrefix("HTTP/1.1 200 OK\r\n") && finished.contains("Connection: close\r\n"), "\(finished)")
+        // Answered before the stop was handled (then closed as idle), or after it (with Connection: close).
+        #expect(sentWhole.receiveAll().hasPrefix("HTTP/1.1 200 OK\r\n"))
+        #expect(server.stop() == 0)
+    }
+
+    /// Verify that Python's http.client, on one kept-alive connection, gets a page, a 100,000-byte
+    /// file byte for byte, HEAD, and 404; and that curl (when installed) downloads the file whole.
+    @Test func realClients() throws {
+        let server = try Server()
+        let script = """
+            import http.client, sys
+            c = http.client.HTTPConnection("127.0.0.1", \(server.port))
+            c.request("GET", "/"); r = c.getresponse(); page = r.read()
+            c.request("GET", "/sub/data.bin"); r = c.getresponse(); data = r.read()
+            expected = bytes((i * 31) & 0xff for i in range(100000))
+            c.request("HEAD", "/style.css"); h = c.getresponse(); h.read()
+            c.request("GET", "/nothing"); n = c.getresponse(); n.read()
+            print(r.status, len(data), data == expected, h.status, h.getheader("Content-Length"), n.status, "你好" in page.decode())
+            """
+        let python = try Spawn.run("/usr/bin/env", ["python3", "-c", script], timeout: 60)
+        #expect(python.stdout == "200 100000 True 200 21 404 True\n", "\(python.stdout)\(python.stderr)")
+        if let curl = Spawn.which("curl") {
+            let fetched = try Spawn.run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
+                                               "http://127.0.0.1:\(server.port)/sub/data.bin"], timeout: 60)
+            #expect(fetched.stdout == "200 100000", "\(fetched.stdout)\(fetched.stderr)")
+        }
+        #expect(server.stop() == 0)
+    }
+}
