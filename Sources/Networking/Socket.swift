@@ -126,10 +126,13 @@ public final class Socket: SocketObject {
         return try call("recv", waitingFor: POLLIN) { recv(open, buffer.baseAddress, buffer.count, 0) }
     }
 
-    /// send(2) from a buffer the caller keeps: how many bytes the kernel took.
-    public func send(_ buffer: UnsafeRawBufferPointer) throws(SocketError) -> Int {
+    /// send(2) from a buffer the caller keeps: how many bytes the kernel took. With `moreFollows`
+    /// (MSG_MORE), a TCP socket holds the bytes back for what is sent next, so that a response's
+    /// head and a small body leave in one segment.
+    public func send(_ buffer: UnsafeRawBufferPointer, moreFollows: Bool = false) throws(SocketError) -> Int {
         let open = try openDescriptor()
-        return try call("send", waitingFor: POLLOUT) { Glibc.send(open, buffer.baseAddress, buffer.count, Int32(MSG_NOSIGNAL)) }
+        let flags = Int32(MSG_NOSIGNAL) | (moreFollows ? Int32(MSG_MORE) : 0)
+        return try call("send", waitingFor: POLLOUT) { Glibc.send(open, buffer.baseAddress, buffer.count, flags) }
     }
 
     public func send(_ bytes: [UInt8], to address: SocketAddress) throws(SocketError) -> Int {

@@ -210,6 +210,23 @@ import Testing
         #expect(server.stop() == 0)
     }
 
+    /// Verify that a client that leaves in the middle of a large file (sendfile then meets a closed
+    /// connection: EPIPE, and SIGPIPE unless ignored) costs only its own connection.
+    @Test func clientLeavingMidFile() throws {
+        let server = try Server()
+        try Data(count: 32 << 20).write(to: server.root.appendingPathComponent("large.bin"))
+        for _ in 0..<3 {
+            let leaving = try Client(port: server.port)
+            leaving.send("GET /large.bin HTTP/1.1\r\nHost: t\r\n\r\n")
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            _ = recv(leaving.descriptor, &buffer, buffer.count, 0)
+        }
+        let next = try Client(port: server.port)
+        next.send("GET /style.css HTTP/1.0\r\n\r\n")
+        #expect(next.receiveAll().hasPrefix("HTTP/1.0 200 OK\r\n"))
+        #expect(server.stop() == 0)
+    }
+
     /// Verify that Python's http.client, on one kept-alive connection, gets a page, a 100,000-byte
     /// file byte for byte, HEAD, and 404; and that curl (when installed) downloads the file whole.
     @Test func realClients() throws {

@@ -55,8 +55,11 @@ final class HTTPConnection {
         while let part = outgoing.first {
             switch part {
             case .bytes(let bytes, let sent):
+                let moreFollows = outgoing.count > 1
                 let result = bytes.withUnsafeBytes { buffer in
-                    Result { () throws(SocketError) in try socket.send(UnsafeRawBufferPointer(rebasing: buffer[sent...])) }
+                    Result { () throws(SocketError) in
+                        try socket.send(UnsafeRawBufferPointer(rebasing: buffer[sent...]), moreFollows: moreFollows)
+                    }
                 }
                 if case .failure(.wouldBlock) = result { return false }
                 let count = try result.get()

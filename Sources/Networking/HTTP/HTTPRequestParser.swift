@@ -108,7 +108,7 @@ private struct Reader {
         var line = bytes[position..<end]
         if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
         position = end + 1
-        guard let text = String(validating: line, as: UTF8.self), !text.contains("\r"), !text.contains("\0") else {
+        guard !line.contains(UInt8(ascii: "\r")), !line.contains(0), let text = String(validating: line, as: UTF8.self) else {
             throw HTTPRequestError(.badRequest, "\(what) holds a stray CR, a NUL or bytes that are not UTF-8")
         }
         return text

@@ -47,6 +47,9 @@ public final class HTTPServer {
     /// Listens on 127.0.0.1:`port` (0: a free port), serving the folder `root` if given.
     public init(root: String?, port: UInt16, configuration: Configuration = Configuration()) throws {
         files = try root.map { folder throws(HTTPServerError) in try StaticFiles(root: folder) }
+        // sendfile(2) has no MSG_NOSIGNAL: a client gone in the middle of a file must be an error
+        // (EPIPE) on its connection, not SIGPIPE ending the server.
+        signal(SIGPIPE, SIG_IGN)
         self.configuration = configuration
         selector = try EpollSelector()
         stop = try StopSignals()
@@ -87,6 +90,10 @@ public final class HTTPServer {
             do throws(SocketError) {
                 client = try listener.accept().0
                 try client.setBlocking(false)
+                // Responses are written whole (MSG_MORE joins a head to its body): Nagle's wait for
+                // an ACK would only delay the next pipelined response.
+                var on: Int32 = 1
+                setsockopt(client.descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &on, socklen_t(MemoryLayout<Int32>.size))
             } catch .wouldBlock {
                 return
             } catch .connectionReset {
