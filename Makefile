@@ -8,7 +8,7 @@ SUBMISSION ?= Exercises
 # A selection of rules for conformance, grade and tsan: chapters, concepts, ids, or prefixes like WAIT-*.
 RULES      ?=
 
-.PHONY: ps-tools test tsan conformance ctest ctests grade rules guides bench gil-demo proc-states build cmocka clean
+.PHONY: ps-tools test tsan conformance ctest ctests grade rules guides fuzz bench gil-demo proc-states build cmocka clean
 
 ## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev, and procps and psmisc for
 ## ps and pstree, when root).
@@ -53,6 +53,17 @@ bench:
 	  $(CC) -O2 -pthread -ISources/CSystem/include -o .build/peers/$$(basename $$peer .c) $$peer || echo "cannot build the C peer $$peer"; \
 	done
 	.build/release/bench $(ROWS)
+
+## fuzz: libFuzzer (swiftc -sanitize=fuzzer,address) on the HTTP request parser for FUZZ_SECONDS (60), from the
+## seeds in Fuzz/corpus; a crash, a hang (5 s) or a difference between reading an input whole and in two pieces
+## leaves its input in .build/fuzz/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@mkdir -p .build/fuzz/corpus
+	swiftc -sanitize=fuzzer,address -parse-as-library -O Fuzz/HTTPRequestFuzz.swift Sources/Networking/HTTP/HTTPRequest.swift \
+	  Sources/Networking/HTTP/HTTPRequestParser.swift Sources/Networking/HTTP/HTTPStatus.swift -o .build/fuzz/http-request
+	cd .build/fuzz && SWIFT_BACKTRACE=enable=no ./http-request -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=5 \
+	  corpus ../../Fuzz/corpus
 
 ## gil-demo: the GIL model measured: CPU-bound and IO-bound work on 1 thread, N threads and N processes.
 gil-demo:

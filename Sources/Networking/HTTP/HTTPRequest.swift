@@ -38,7 +38,7 @@ public struct HTTPRequest: Sendable, Equatable {
         var items: [(name: String, value: String)] = []
         for pair in query.split(separator: "&", omittingEmptySubsequences: true) {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-            let decode = { (text: Substring) in PercentDecoding.decode(text.replacingOccurrences(of: "+", with: " ")) }
+            let decode = { (text: Substring) in PercentDecoding.decode(String(text.map { $0 == "+" ? " " : $0 })) }
             guard let name = decode(parts[0]), let value = parts.count > 1 ? decode(parts[1]) : "" else { return nil }
             items.append((name, value))
         }

@@ -190,9 +190,8 @@ private struct Reader {
             guard bytes.count - position >= size else { return nil }
             body += bytes[position..<(position + size)]
             position += size
-            guard let end = try line(limit: 1, tooLong: .badRequest, "the end of a chunk"), end.isEmpty else {
-                throw HTTPRequestError(.badRequest, "a chunk is longer than its size")
-            }
+            guard let end = try line(limit: 1, tooLong: .badRequest, "the end of a chunk") else { return nil }
+            guard end.isEmpty else { throw HTTPRequestError(.badRequest, "a chunk is longer than its size") }
         }
         var trailers = 0
         while true {
