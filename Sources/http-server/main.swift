@@ -45,30 +45,6 @@ while let option = arguments.popFirst() {
 }
 guard let root, let port else { fail(usage, code: 64) }
 
-/// JSON for the routes' answers.
-enum JSON {
-    /// A JSON string literal of `text`.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20: out += "\\u" + String(scalar.value, radix: 16).leftPadded(4)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
-    }
-}
-
-extension String {
-    func leftPadded(_ width: Int) -> String { count >= width ? self : String(repeating: "0", count: width - count) + self }
-}
-
 do {
     let server = try HTTPServer(root: root, port: port, configuration: configuration)
     server.route("/api/time") { _ in

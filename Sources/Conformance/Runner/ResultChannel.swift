@@ -33,10 +33,10 @@ enum ResultChannel {
     /// the first time were seen to deadlock inside the Swift runtime's metadata instantiation.
     static func write(_ record: Record) {
         guard descriptor >= 0 else { return }
-        var fields = ["\"kind\":\(quoted(record.kind.rawValue))"]
+        var fields = ["\"kind\":\(JSON.quoted(record.kind.rawValue))"]
         for (key, value) in [("text", record.text), ("status", record.status?.rawValue), ("expected", record.expected),
                              ("actual", record.actual)] {
-            if let value { fields.append("\(quoted(key)):\(quoted(value))") }
+            if let value { fields.append("\(JSON.quoted(key)):\(JSON.quoted(value))") }
         }
         if let leaked = record.leakedDescriptors {
             fields.append("\"leakedDescriptors\":[\(leaked.map(String.init).joined(separator: ","))]")
@@ -44,23 +44,6 @@ enum ResultChannel {
         if let unreaped = record.unreapedChildren { fields.append("\"unreapedChildren\":\(unreaped)") }
         var line = "{" + fields.joined(separator: ",") + "}\n"
         line.withUTF8 { bytes in _ = Glibc.write(descriptor, bytes.baseAddress, bytes.count) }
-    }
-
-    /// `text` as a JSON string literal.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
     }
 
     static var isCheckProcess: Bool { descriptor >= 0 && getpid() == checkProcess }
