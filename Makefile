@@ -7,6 +7,9 @@ CTESTS     := $(patsubst CTests/%.c,$(CTEST_DIR)/%,$(wildcard CTests/*.c))
 SUBMISSION ?= Exercises
 # A selection of rules for conformance, grade and tsan: chapters, concepts, ids, or prefixes like WAIT-*.
 RULES      ?=
+# The reports' language: the tools read LC_ALL, LC_MESSAGES and LANG (zh_* is Chinese); `make grade LANG=zh` asks
+# for Chinese even when LC_ALL says otherwise.
+LANG_OPTION = $(if $(and $(filter command line,$(origin LANG)),$(filter zh%,$(LANG))),--lang zh)
 
 .PHONY: ps-tools test tsan conformance ctest ctests grade rules guides fuzz bench gil-demo proc-states build cmocka clean
 
@@ -25,7 +28,7 @@ tsan:
 
 ## conformance: every rule against the reference implementation and the C witnesses on this kernel.
 conformance: $(CTESTS) build
-	.build/debug/conformance --ctests $(CTEST_DIR) $(RULES)
+	.build/debug/conformance --ctests $(CTEST_DIR) $(LANG_OPTION) $(RULES)
 
 ## ctests: build the cmocka witnesses into .build/ctests.
 ctests: $(CTESTS)
@@ -35,10 +38,10 @@ ctest: $(CTESTS)
 	@for test in $(CTESTS); do echo "$$test"; $$test || exit 1; done
 
 ## grade: grade the student workspace, or SUBMISSION=path (a package depending on the kit), or a whole class:
-## SUBMISSIONS=folder (a copy of Exercises per student; summary.csv and summary.json in reports/).
+## SUBMISSIONS=folder (a copy of Exercises per student; summary.csv and summary.json in reports/). LANG=zh: in Chinese.
 grade:
 	$(SWIFT) build --product grade
-	.build/debug/grade $(if $(SUBMISSIONS),--submissions $(SUBMISSIONS),--package $(SUBMISSION)) $(RULES)
+	.build/debug/grade $(LANG_OPTION) $(if $(SUBMISSIONS),--submissions $(SUBMISSIONS),--package $(SUBMISSION)) $(RULES)
 
 ## bench: the reference's figures beside their peers (CPython ...), as ratios; writes reports/bench.json.
 ## ROWS=queue runs only the rows whose name contains a word of ROWS (and writes no report).

@@ -53,10 +53,13 @@ public struct BatchGrade {
     let jobs: Int
     /// The scratch folder every submission is built in, kept between runs (the kit's objects).
     let scratch: URL
+    /// The language of each student's grade.txt.
+    let language: Language
     /// Where the staging package is: next to the scratch folder, `<scratch>-stage/Exercises`.
     var stage: URL { URL(fileURLWithPath: scratch.path + "-stage") }
 
-    public init(submissions: URL, kit: URL, rules: [Rule], hidden: Set<String>, timeout: Double, jobs: Int, scratch: URL) {
+    public init(submissions: URL, kit: URL, rules: [Rule], hidden: Set<String>, timeout: Double, jobs: Int, scratch: URL,
+                language: Language = .en) {
         self.submissions = submissions
         self.kit = kit
         self.rules = rules
@@ -64,6 +67,7 @@ public struct BatchGrade {
         self.timeout = timeout
         self.jobs = jobs
         self.scratch = scratch
+        self.language = language
     }
 
     /// Grades every submission, writes the reports into `reports`, and returns the rows in the
@@ -96,7 +100,7 @@ public struct BatchGrade {
                 report = GradeReport(rules: rules, outcomes: outcomes, problem: missing.description, hidden: hidden)
                 rows.append(row(student, .notASubmission, missing.description, report))
             }
-            try Data(report.table().utf8).write(to: folder.appendingPathComponent("grade.txt"))
+            try Data(report.table(in: language).utf8).write(to: folder.appendingPathComponent("grade.txt"))
             try report.gradescope().write(to: folder.appendingPathComponent("results.json"))
             try Data(report.junit().utf8).write(to: folder.appendingPathComponent("grade.xml"))
             progress("\(student.lastPathComponent): \(rows.last!.status.rawValue), \(report.score)/\(report.maxScore)")

@@ -17,6 +17,8 @@ public struct ConformanceReport {
         public let chapter: String
         public let concept: String
         public let sentence: String
+        /// The sentence in Chinese; nil in a report written before rules had one.
+        public let chineseSentence: String?
         public let section: String
         public let severity: Rule.Severity
         public let swift: Result
@@ -68,7 +70,8 @@ public struct ConformanceReport {
             case .fail, .timedOut, .crashed: .fail
             }
             return Row(id: rule.id, chapter: rule.chapter, concept: rule.concept, sentence: rule.sentence,
-                       section: rule.section, severity: rule.severity, swift: swift, c: c,
+                       chineseSentence: rule.chineseSentence, section: rule.section, severity: rule.severity,
+                       swift: swift, c: c,
                        swiftMessage: outcome.status == .pass ? nil : Report.describe(outcome), cMessage: cMessage,
                        note: outcome.note,
                        seconds: outcome.seconds)
@@ -87,19 +90,24 @@ public struct ConformanceReport {
     /// True when every required rule passes in Swift and in C.
     public var passes: Bool { !rows.contains(where: isFailing) }
 
-    /// The table `make conformance` prints, chapter by chapter.
-    public func table(width: Int = 100) -> String {
+    /// The table `make conformance` prints, chapter by chapter, in `language`.
+    public func table(width: Int = 100, in language: Language = .en) -> String {
+        let say = language.text
         var out = environment.header.map { "\($0)\n" }.joined()
         for chapter in Catalog.chapters {
             let chapterRows = rows.filter { $0.chapter == chapter.id }
             if chapterRows.isEmpty { continue }
-            out += "\n\(chapter.title) (\(chapter.sections.joined(separator: ", ")))\n"
-            out += "  \(pad("RULE", 10)) \(pad("SWIFT", 11)) \(pad("C", 11)) SENTENCE\n"
+            out += "\n" + say("\(chapter.title) (\(chapter.sections.joined(separator: ", ")))",
+                              "\(chapter.chineseTitle)（\(chapter.sections.joined(separator: "、"))）") + "\n"
+            out += "  \(pad(say("RULE", "规则"), 10)) \(pad("SWIFT", 11)) \(pad("C", 11)) \(say("SENTENCE", "内容"))\n"
             for row in chapterRows {
-                let lines = wrap(row.sentence + (row.severity == .optional ? " (optional)" : ""), width: width - 38)
-                out += "  \(pad(row.id, 10)) \(pad(row.swift.rawValue, 11)) \(pad(row.c.rawValue, 11)) \(lines[0])\n"
+                let sentence = language == .zh ? row.chineseSentence ?? row.sentence : row.sentence
+                let lines = wrap(sentence + (row.severity == .optional ? say(" (optional)", "（可选）") : ""), width: width - 38)
+                out += "  \(pad(row.id, 10)) \(pad(Self.label(row.swift, in: language), 11)) "
+                    + "\(pad(Self.label(row.c, in: language), 11)) \(lines[0])\n"
                 for line in lines.dropFirst() { out += String(repeating: " ", count: 38) + line + "\n" }
-                let messages = [row.swiftMessage.map { "swift: \($0)" }, row.cMessage.map { "c: \($0)" }, row.note.map { "note: \($0)" }]
+                let messages = [row.swiftMessage.map { "swift: \($0)" }, row.cMessage.map { "c: \($0)" },
+                                row.note.map { say("note: ", "注：") + $0 }]
                 for message in messages.compactMap({ $0 }) {
                     for line in wrap(message, width: width - 38) { out += String(repeating: " ", count: 38) + line + "\n" }
                 }
@@ -110,11 +118,24 @@ public struct ConformanceReport {
         let cPassed = witnessed.filter { $0.c == .pass }.count
         let unsupported = rows.filter { $0.swift == .unsupported || $0.c == .unsupported }.map(\.id)
         let broken = rows.filter { $0.swift == .broken || $0.c == .broken }.map(\.id)
-        out += "\n\(rows.count) rules: \(swiftPassed) pass in Swift; \(witnessed.count) with a C witness: \(cPassed) pass in C"
-        if !unsupported.isEmpty { out += "; unsupported here: \(unsupported.joined(separator: ", "))" }
-        if !broken.isEmpty { out += "; broken (the test's own setup failed): \(broken.joined(separator: ", "))" }
-        out += passes ? ". Conformant.\n" : ". NOT conformant: \(rows.filter(isFailing).map(\.id).joined(separator: ", ")).\n"
-        return out
+        out += "\n" + say("\(rows.count) rules: \(swiftPassed) pass in Swift; \(witnessed.count) with a C witness: \(cPassed) pass in C",
+                          "共 \(rows.count) 条规则：Swift 通过 \(swiftPassed) 条；有 C 见证的 \(witnessed.count) 条：C 通过 \(cPassed) 条")
+        if !unsupported.isEmpty { out += say("; unsupported here: ", "；本机不支持：") + unsupported.joined(separator: ", ") }
+        if !broken.isEmpty { out += say("; broken (the test's own setup failed): ", "；检查出错（测试自身的准备失败）：") + broken.joined(separator: ", ") }
+        let failing = rows.filter(isFailing).map(\.id).joined(separator: ", ")
+        out += passes ? say(". Conformant.", "。符合规范。") : say(". NOT conformant: \(failing).", "。不符合规范：\(failing)。")
+        return out + "\n"
+    }
+
+    /// How a result is printed in `language`: `pass`, `fail` ... or 通过, 失败 ...
+    public static func label(_ result: Result, in language: Language) -> String {
+        switch result {
+        case .pass: language.text("pass", zh: "通过")
+        case .fail: language.text("fail", zh: "失败")
+        case .unsupported: language.text("unsupported", zh: "不支持")
+        case .broken: language.text("broken", zh: "检查出错")
+        case .none: language.text("none", zh: "无")
+        }
     }
 
     /// `reports/conformance.json`: the environment and the rows.

@@ -38,18 +38,19 @@ public struct GradeReport {
     public var score: Int { lines.map(\.points).reduce(0, +) }
     public var maxScore: Int { lines.map(\.maxPoints).reduce(0, +) }
 
-    /// The table `make grade` prints: per chapter, each rule's status and points, and the failure.
-    public func table(width: Int = 100) -> String {
+    /// The table `make grade` prints in `language`: per chapter, each rule's status and points, and the failure
+    /// (as the check wrote it).
+    public func table(width: Int = 100, in language: Language = .en) -> String {
         var out = problem.map { "\($0)\n" } ?? ""
         for chapter in Catalog.chapters {
             let chapterLines = lines.filter { $0.rule.chapter == chapter.id }
             if chapterLines.isEmpty { continue }
             let score = chapterLines.map(\.points).reduce(0, +)
             let max = chapterLines.map(\.maxPoints).reduce(0, +)
-            out += "\n\(chapter.title): \(score)/\(max)\n"
+            out += "\n" + language.text("\(chapter.title): \(score)/\(max)", zh: "\(chapter.chineseTitle)（\(score)/\(max) 分）") + "\n"
             for line in chapterLines {
-                let status = Report.label(line.outcome.status)
-                let sentence = wrap(line.rule.sentence, width: width - 36)
+                let status = Report.label(line.outcome.status, in: language)
+                let sentence = wrap(line.rule.sentence(in: language), width: width - 36)
                 out += "  \(pad(line.rule.id, 10)) \(pad(status, 16)) \(pad("\(line.points)/\(line.maxPoints)", 6)) \(sentence[0])\n"
                 for rest in sentence.dropFirst() { out += String(repeating: " ", count: 36) + rest + "\n" }
                 if line.outcome.status != .pass {
@@ -61,9 +62,11 @@ public struct GradeReport {
         }
         let counts = Outcome.Status.allCases.compactMap { status -> String? in
             let count = lines.filter { $0.outcome.status == status }.count
-            return count == 0 ? nil : "\(count) \(Report.label(status))"
+            if count == 0 { return nil }
+            return language.text("\(count) \(Report.label(status))", zh: "\(Report.label(status, in: .zh)) \(count) 条")
         }
-        out += "\nTotal: \(score)/\(maxScore) (\(counts.joined(separator: ", ")))\n"
+        out += language.text("\nTotal: \(score)/\(maxScore) (\(counts.joined(separator: ", ")))\n",
+                             zh: "\n总分：\(score)/\(maxScore)（\(counts.joined(separator: "，"))）\n")
         return out
     }
 
@@ -126,16 +129,17 @@ public struct GradeReport {
 
 /// Wording shared by the reports.
 public enum Report {
-    /// How a status is printed: `pass`, `fail`, `unsupported`, `broken`, `not implemented`, `timed out`, `crashed`.
-    public static func label(_ status: Outcome.Status) -> String {
+    /// How a status is printed: `pass`, `fail`, `unsupported`, `broken`, `not implemented`, `timed out`,
+    /// `crashed`; in Chinese 通过, 失败, 不支持, 检查出错, 未实现, 超时, 崩溃. The JSON and XML reports use English.
+    public static func label(_ status: Outcome.Status, in language: Language = .en) -> String {
         switch status {
-        case .pass: "pass"
-        case .fail: "fail"
-        case .unsupported: "unsupported"
-        case .broken: "broken"
-        case .notImplemented: "not implemented"
-        case .timedOut: "timed out"
-        case .crashed: "crashed"
+        case .pass: language.text("pass", zh: "通过")
+        case .fail: language.text("fail", zh: "失败")
+        case .unsupported: language.text("unsupported", zh: "不支持")
+        case .broken: language.text("broken", zh: "检查出错")
+        case .notImplemented: language.text("not implemented", zh: "未实现")
+        case .timedOut: language.text("timed out", zh: "超时")
+        case .crashed: language.text("crashed", zh: "崩溃")
         }
     }
 

@@ -16,6 +16,7 @@ enum Command {
         .value("timeout", "seconds one rule may take (default: 10)"),
         .value("jobs", "rules checked at once (default: the number of CPUs)"),
         .value("guides", "where `conformance guides` writes the chapter guides (default: Guides)"),
+        Language.option,
         .flag("compare", "compare two reports: conformance --compare A.json B.json"),
         .flag("help", "show this help"),
     ]
@@ -24,6 +25,7 @@ enum Command {
 
 func main() throws -> Int32 {
     let options = try Options(Array(CommandLine.arguments.dropFirst()), accepting: Command.specs)
+    let language = try Language.chosen(by: options)
     if options.flag("help") {
         print(Options.help(Command.usage, Command.specs), terminator: "")
         return 0
@@ -65,12 +67,12 @@ func main() throws -> Int32 {
         print("note: no C witnesses in \(ctests) (build them with `make ctest`)")
     }
     let report = ConformanceReport(rules: rules, outcomes: outcomes, cResults: cResults)
-    print(report.table(), terminator: "")
+    print(report.table(in: language), terminator: "")
     let reports = options.value("reports") ?? "reports"
     try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
     try report.json().write(to: URL(fileURLWithPath: "\(reports)/conformance.json"))
     try report.junit().write(toFile: "\(reports)/conformance.xml", atomically: true, encoding: .utf8)
-    print("Reports: \(reports)/conformance.json, \(reports)/conformance.xml")
+    print(language.text("Reports: ", zh: "报告：") + "\(reports)/conformance.json, \(reports)/conformance.xml")
     return report.passes ? 0 : 1
 }
 

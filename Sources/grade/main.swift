@@ -18,6 +18,7 @@ enum Command {
         .value("reports", "where to write results.json and grade.xml (default: reports)"),
         .value("timeout", "seconds one rule may take before it is reported as timed out (default: 10)"),
         .value("jobs", "rules checked at once (default: the number of CPUs)"),
+        Language.option,
         .flag("help", "show this help"),
     ]
     static let usage = "grade [OPTIONS] [CHAPTER | CONCEPT | RULE-ID | PREFIX* ...]"
@@ -39,6 +40,7 @@ func build(_ options: Options) throws -> RunnerCommand {
 
 func main() throws -> Int32 {
     let options = try Options(Array(CommandLine.arguments.dropFirst()), accepting: Command.specs)
+    let language = try Language.chosen(by: options)
     if options.flag("help") {
         print(Options.help(Command.usage, Command.specs), terminator: "")
         return 0
@@ -49,7 +51,8 @@ func main() throws -> Int32 {
     let hidden = Set(try Catalog.select(options.values("hidden")).map(\.id)).intersection(rules.map(\.id))
     let reports = options.value("reports") ?? "reports"
     if let submissions = options.value("submissions") {
-        return try gradeAll(in: submissions, rules: rules, hidden: hidden, timeout: timeout, jobs: jobs, options: options, reports: reports)
+        return try gradeAll(in: submissions, rules: rules, hidden: hidden, timeout: timeout, jobs: jobs, options: options,
+                            reports: reports, language: language)
     }
     let report: GradeReport
     do {
@@ -61,18 +64,18 @@ func main() throws -> Int32 {
         let outcomes = rules.map { Outcome(rule: $0.id, status: .fail, message: "the submission did not compile") }
         report = GradeReport(rules: rules, outcomes: outcomes, problem: failure.description, hidden: hidden)
     }
-    print(report.table(), terminator: "")
+    print(report.table(in: language), terminator: "")
     try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
     try report.gradescope().write(to: URL(fileURLWithPath: "\(reports)/results.json"))
     try report.junit().write(toFile: "\(reports)/grade.xml", atomically: true, encoding: .utf8)
-    print("Reports: \(reports)/results.json, \(reports)/grade.xml")
+    print(language.text("Reports: ", zh: "报告：") + "\(reports)/results.json, \(reports)/grade.xml")
     return report.problem == nil ? 0 : 1
 }
 
 /// `grade --submissions DIR`: every student's copy of Exercises in DIR, one after the other, built
 /// against the kit (`--kit`, by default the current folder: the repository's root).
 func gradeAll(in submissions: String, rules: [Rule], hidden: Set<String>, timeout: Double, jobs: Int,
-              options: Options, reports: String) throws -> Int32 {
+              options: Options, reports: String, language: Language) throws -> Int32 {
     let kit = URL(fileURLWithPath: options.value("kit") ?? FileManager.default.currentDirectoryPath).standardizedFileURL
     guard FileManager.default.fileExists(atPath: kit.appendingPathComponent("Exercises/Package.swift").path) else {
         throw Options.Problem(description: "\(kit.path) has no Exercises/Package.swift: run grade --submissions at the repository's root, or pass --kit")
@@ -83,7 +86,8 @@ func gradeAll(in submissions: String, rules: [Rule], hidden: Set<String>, timeou
     }
     let scratch = URL(fileURLWithPath: options.value("scratch-path") ?? ".build-grade/batch").standardizedFileURL
     let batch = BatchGrade(submissions: URL(fileURLWithPath: submissions).standardizedFileURL, kit: kit, rules: rules,
-                           hidden: hidden, timeout: timeout, jobs: jobs, scratch: scratch)
+                           hidden: hidden, timeout: timeout, jobs: jobs, scratch: scratch,
+                           language: language)
     let folder = URL(fileURLWithPath: reports)
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let rows = try batch.run(reports: folder) { print($0) }

@@ -4,6 +4,8 @@ public struct Chapter: Sendable {
     public let id: String
     /// The English title.
     public let title: String
+    /// The same title in Chinese, in the course's terms.
+    public let chineseTitle: String
     /// The course sections it follows, by their Chinese titles.
     public let sections: [String]
     /// The concepts, in teaching order.
@@ -12,9 +14,10 @@ public struct Chapter: Sendable {
     /// Every rule of the chapter, in order.
     public var rules: [Rule] { concepts.flatMap(\.rules) }
 
-    public init(id: String, title: String, sections: [String], concepts: [Concept.Draft]) {
+    public init(id: String, title: String, chineseTitle: String, sections: [String], concepts: [Concept.Draft]) {
         self.id = id
         self.title = title
+        self.chineseTitle = chineseTitle
         self.sections = sections
         self.concepts = concepts.map { $0.concept(inChapter: id) }
     }
@@ -40,7 +43,8 @@ public struct Concept: Sendable {
 
         func concept(inChapter chapter: String) -> Concept {
             Concept(id: id, api: api, mirrors: mirrors, rules: rules.map {
-                Rule(id: $0.id, chapter: chapter, concept: id, sentence: $0.sentence, section: $0.section,
+                Rule(id: $0.id, chapter: chapter, concept: id, sentence: $0.sentence,
+                     chineseSentence: $0.chineseSentence, section: $0.section,
                      severity: $0.severity, hasCWitness: $0.hasCWitness, points: $0.points)
             })
         }
@@ -60,13 +64,14 @@ public struct RuleDraft: Sendable {
     let hasCWitness: Bool
     let points: Int
     let sentence: String
+    let chineseSentence: String
 
-    /// A rule worth one point.
+    /// A rule worth one point, its sentence in English and, as `zh`, the same sentence in Chinese.
     public static func rule(
         _ id: String, _ section: String, c hasCWitness: Bool, severity: Rule.Severity = .required,
-        _ sentence: String
+        _ sentence: String, zh chineseSentence: String
     ) -> RuleDraft {
         RuleDraft(id: id, section: section, severity: severity, hasCWitness: hasCWitness, points: 1,
-                  sentence: sentence)
+                  sentence: sentence, chineseSentence: chineseSentence)
     }
 }

@@ -12,6 +12,9 @@ public struct Rule: Hashable, Codable, Sendable, CustomStringConvertible {
     public let concept: String
     /// One plain sentence a student can read.
     public let sentence: String
+    /// The same sentence in Chinese, in the course's own terms (僵尸进程, 非阻塞IO ...), for the reports
+    /// in Chinese (`--lang zh`) and RULES.md. A key added to the JSON beside `sentence`, which keeps its meaning.
+    public let chineseSentence: String
     /// The course section it comes from, by its Chinese title in the outline.
     public let section: String
     /// Whether an implementation must pass it to conform.
