@@ -4,7 +4,7 @@ import Foundation
 /// The guide of one chapter, for the student working through it (`make guides` writes one per
 /// chapter into Guides/; a test keeps the committed files in sync): the course sections it follows,
 /// what to implement and where, the course's Python beside the Swift, every rule in order, and how
-/// to grade just this chapter. Generated from the catalog, the skeletons in Exercises/ and the C
+/// to grade just this chapter; each rule in English and in Chinese. Generated from the catalog, the skeletons in Exercises/ and the C
 /// witnesses in CTests/, so it cannot drift from them.
 public struct ChapterGuide {
     let chapter: Chapter
@@ -25,6 +25,8 @@ public struct ChapterGuide {
         let first = chapter.rules.first!.id, last = chapter.rules.last!.id
         var out = """
         # \(chapter.title)
+
+        \(chapter.chineseTitle)
 
         Generated from the catalog by `make guides`; do not edit. [All chapters](README.md)
 
@@ -58,7 +60,7 @@ public struct ChapterGuide {
                     notes.append(witnesses[rule.cWitnessPrefix].map { "C witness in [`\($0)`](../\($0))" } ?? "C witness")
                 }
                 if rule.severity == .optional { notes.append("optional: reported, never failing a run") }
-                out += "- **\(rule.id)** \(rule.sentence) *(\(notes.joined(separator: "; ")))*\n"
+                out += "- **\(rule.id)** \(rule.sentence) *(\(notes.joined(separator: "; ")))*\n  \(rule.chineseSentence)\n"
             }
         }
         let witnessed = chapter.rules.contains(where: \.hasCWitness) ? " and the C witnesses" : ""
@@ -89,7 +91,7 @@ public struct ChapterGuide {
 
         """
         for chapter in Catalog.chapters {
-            out += "| [\(chapter.title)](\(chapter.id).md) | \(chapter.sections.joined(separator: ", ")) | \(chapter.rules.count) |\n"
+            out += "| [\(chapter.title)](\(chapter.id).md) (\(chapter.chineseTitle)) | \(chapter.sections.joined(separator: ", ")) | \(chapter.rules.count) |\n"
         }
         return out
     }

@@ -48,7 +48,9 @@ func main() throws -> Int32 {
     let rules = try Catalog.select(options.positional)
     let timeout = try options.positiveNumber("timeout", default: RuleRunner.defaultTimeout)
     let jobs = Int(try options.positiveNumber("jobs", default: Double(ProcessInfo.processInfo.activeProcessorCount)))
-    let hidden = Set(try Catalog.select(options.values("hidden")).map(\.id)).intersection(rules.map(\.id))
+    // An empty selection means every rule: no --hidden hides none.
+    let hiddenSelection = options.values("hidden")
+    let hidden = hiddenSelection.isEmpty ? [] : Set(try Catalog.select(hiddenSelection).map(\.id)).intersection(rules.map(\.id))
     let reports = options.value("reports") ?? "reports"
     if let submissions = options.value("submissions") {
         return try gradeAll(in: submissions, rules: rules, hidden: hidden, timeout: timeout, jobs: jobs, options: options,

@@ -3,9 +3,12 @@ import Foundation
 import Grading
 import Testing
 
-/// `grade --submissions`: a teacher grading a class. Part of `WorkspaceTests`, whose scratch folder
-/// (the kit already built) every submission is built in, one test at a time.
+/// `grade --submissions`: a teacher grading a class. Part of `WorkspaceTests`, one test at a time
+/// (each builds the kit); the class has a scratch folder of its own, for SwiftPM may take objects
+/// built from the staged copy of Exercises as up to date for the real one.
 extension WorkspaceTests {
+    static let batchScratch = Repository.path(".build-grade/tests-batch")
+
     /// The students of the class and what each one's copy of Exercises holds.
     enum Student: String, CaseIterable {
         /// fork and exit done right.
@@ -85,7 +88,7 @@ extension WorkspaceTests {
     @Test func batchGradesAClass() throws {
         let submissions = try classFolder()
         let (finished, reports) = try grade(["--submissions", submissions.path, "--kit", Repository.root.path,
-                                             "--scratch-path", Self.scratch, "--hidden", "EXIT-5", "fork", "exit"])
+                                             "--scratch-path", Self.batchScratch, "--hidden", "EXIT-5", "fork", "exit"])
         #expect(finished.succeeded, "\(finished.stdout)\(finished.stderr)")
         let rows = try JSONDecoder().decode([BatchGrade.Row].self,
                                             from: Data(contentsOf: reports.appendingPathComponent("summary.json")))
@@ -118,7 +121,7 @@ extension WorkspaceTests {
     /// Verify that a submissions folder that is not one, or holds no student, is refused with exit code 64.
     @Test func batchRefusesAFolderWithoutSubmissions() throws {
         let empty = try Repository.temporaryFolder()
-        let (none, _) = try grade(["--submissions", empty.path, "--kit", Repository.root.path, "--scratch-path", Self.scratch])
+        let (none, _) = try grade(["--submissions", empty.path, "--kit", Repository.root.path, "--scratch-path", Self.batchScratch])
         #expect(none.status == .exited(code: 64) && none.stderr.contains("has no submission folders"), "\(none.stderr)")
         let (missing, _) = try grade(["--submissions", "/nonexistent", "--kit", Repository.root.path])
         #expect(missing.status == .exited(code: 64) && missing.stderr.contains("is not a folder"), "\(missing.stderr)")

@@ -96,7 +96,9 @@ import Threading
         let witnessed = chapter.rules.filter(\.hasCWitness).count
         #expect(generated.components(separatedBy: "C witness in [`CTests/").count - 1 == witnessed)
         #expect(generated.contains("## Python and Swift, side by side\n\n| Python (the course) | Swift | Notes |\n|---|---|---|\n| "))
-        for rule in chapter.rules { #expect(generated.contains("- **\(rule.id)** \(rule.sentence)")) }
+        for rule in chapter.rules {
+            #expect(generated.contains("- **\(rule.id)** \(rule.sentence)") && generated.contains("\n  \(rule.chineseSentence)\n"))
+        }
     }
 
     /// Verify that the committed index of the guides is what `make guides` generates.
