@@ -102,13 +102,12 @@ public struct StaticFiles: Sendable {
 
 /// Why the server cannot start.
 public enum HTTPServerError: Error, CustomStringConvertible {
+    /// The folder to serve does not exist, is not a folder, or cannot be read.
     case badRoot(String, Errno)
-    case cannotListen(SocketError)
 
     public var description: String {
         switch self {
         case .badRoot(let folder, let error): "cannot serve \(folder): \(error)"
-        case .cannotListen(let error): "cannot listen: \(error)"
         }
     }
 }
