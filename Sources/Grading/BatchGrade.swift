@@ -101,6 +101,7 @@ public struct BatchGrade {
                 rows.append(row(student, .notASubmission, missing.description, report))
             }
             try Data(report.table(in: language).utf8).write(to: folder.appendingPathComponent("grade.txt"))
+            try Data(report.html(in: language).utf8).write(to: folder.appendingPathComponent("grade.html"))
             try report.gradescope().write(to: folder.appendingPathComponent("results.json"))
             try Data(report.junit().utf8).write(to: folder.appendingPathComponent("grade.xml"))
             progress("\(student.lastPathComponent): \(rows.last!.status.rawValue), \(report.score)/\(report.maxScore)")

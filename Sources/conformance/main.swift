@@ -72,7 +72,8 @@ func main() throws -> Int32 {
     try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
     try report.json().write(to: URL(fileURLWithPath: "\(reports)/conformance.json"))
     try report.junit().write(toFile: "\(reports)/conformance.xml", atomically: true, encoding: .utf8)
-    print(language.text("Reports: ", zh: "报告：") + "\(reports)/conformance.json, \(reports)/conformance.xml")
+    try report.html(in: language).write(toFile: "\(reports)/conformance.html", atomically: true, encoding: .utf8)
+    print(language.text("Reports: ", zh: "报告：") + "\(reports)/conformance.json, \(reports)/conformance.xml, \(reports)/conformance.html")
     return report.passes ? 0 : 1
 }
 

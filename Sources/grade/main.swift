@@ -70,7 +70,8 @@ func main() throws -> Int32 {
     try FileManager.default.createDirectory(atPath: reports, withIntermediateDirectories: true)
     try report.gradescope().write(to: URL(fileURLWithPath: "\(reports)/results.json"))
     try report.junit().write(toFile: "\(reports)/grade.xml", atomically: true, encoding: .utf8)
-    print(language.text("Reports: ", zh: "报告：") + "\(reports)/results.json, \(reports)/grade.xml")
+    try report.html(in: language).write(toFile: "\(reports)/grade.html", atomically: true, encoding: .utf8)
+    print(language.text("Reports: ", zh: "报告：") + "\(reports)/results.json, \(reports)/grade.xml, \(reports)/grade.html")
     return report.problem == nil ? 0 : 1
 }
 
@@ -94,7 +95,7 @@ func gradeAll(in submissions: String, rules: [Rule], hidden: Set<String>, timeou
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let rows = try batch.run(reports: folder) { print($0) }
     print("\n" + batch.table(rows), terminator: "")
-    print("Reports: \(reports)/summary.csv, \(reports)/summary.json, and \(reports)/<student>/ (grade.txt, results.json, grade.xml)")
+    print("Reports: \(reports)/summary.csv, \(reports)/summary.json, and \(reports)/<student>/ (grade.txt, grade.html, results.json, grade.xml)")
     return 0
 }
 

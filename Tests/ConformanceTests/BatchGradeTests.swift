@@ -109,7 +109,9 @@ extension WorkspaceTests {
         #expect(try statuses("erin").filter { $0.value != "pass" } == ["FORK-2": "crashed"])
         let alice = try results(in: reports.appendingPathComponent("alice"))
         #expect(alice.tests.filter { $0.visibility == "hidden" }.map(\.number) == ["EXIT-5"])
-        #expect(FileManager.default.fileExists(atPath: reports.appendingPathComponent("carol/grade.txt").path))
+        for file in ["carol/grade.txt", "carol/grade.html", "dave/grade.html"] {
+            #expect(FileManager.default.fileExists(atPath: reports.appendingPathComponent(file).path), "\(file)")
+        }
 
         let csv = try String(contentsOf: reports.appendingPathComponent("summary.csv"), encoding: .utf8)
         #expect(csv.split(separator: "\n").prefix(2) == ["student,status,score,max_score,processes,processes_max",

@@ -80,6 +80,12 @@ let isFullRoot: Bool = {
         let json = reports.appendingPathComponent("conformance.json")
         let document = try JSONDecoder().decode(Document.self, from: Data(contentsOf: json))
         let xml = try XMLDocument(contentsOf: reports.appendingPathComponent("conformance.xml"))
+        // The page beside them: a line per rule of the run, coloured by its Swift result.
+        let html = try String(contentsOf: reports.appendingPathComponent("conformance.html"), encoding: .utf8)
+        for row in document.rules {
+            let kind = row.swift == "pass" ? "pass" : row.swift == "fail" ? "fail" : "skip"
+            #expect(html.contains("<tr class=\"\(kind)\" id=\"\(row.id)\">"), "\(row.id) in conformance.html")
+        }
         return (finished, document, json.path, xml)
     }
 

@@ -194,6 +194,31 @@ func results(in reports: URL) throws -> GradescopeResults {
 
 /// What a grade report makes of a rule this machine cannot check.
 @Suite struct GradeReportTests {
+    /// Verify that the HTML report is one page with nothing fetched: every rule once, in order, green,
+    /// red or grey by its status, its failure message escaped, expected beside actual.
+    @Test func htmlReport() throws {
+        let ids = ["FORK-1", "FORK-2", "FORK-3", "STATE-7"]
+        let rules = try ids.map { try #require(Catalog.rule($0)) }
+        let html = GradeReport(rules: rules, outcomes: [
+            Outcome(rule: "FORK-1", status: .pass),
+            Outcome(rule: "FORK-2", status: .fail, message: "<script>alert(1)</script> & more", expected: "1 < 2", actual: "\"3\""),
+            Outcome(rule: "FORK-3", status: .timedOut, message: "no result after 10 s"),
+            Outcome(rule: "STATE-7", status: .unsupported, message: "setpriority(-5) failed with EACCES"),
+        ]).html()
+        #expect(html.hasPrefix("<!DOCTYPE html>") && html.contains("<meta charset=\"utf-8\">"))
+        let rows = ids.map { id in html.components(separatedBy: "id=\"\(id)\"").count - 1 }
+        #expect(rows == [1, 1, 1, 1])
+        let positions = ids.compactMap { html.range(of: "id=\"\($0)\"")?.lowerBound }
+        #expect(positions == positions.sorted(), "rules in catalog order")
+        for (id, kind) in [("FORK-1", "pass"), ("FORK-2", "fail"), ("FORK-3", "fail"), ("STATE-7", "skip")] {
+            #expect(html.contains("<tr class=\"\(kind)\" id=\"\(id)\">"), "\(id) \(kind)")
+        }
+        #expect(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; more") && !html.contains("<script>"))
+        #expect(html.contains("expected: 1 &lt; 2</div><div>actual: &quot;3&quot;</div>"))
+        #expect(!html.contains("http://") && !html.contains("https://") && !html.contains("src="), "nothing fetched")
+        #expect(html.contains("<p class=\"totals\">1/3</p>"), "the points: the unsupported rule is worth nothing here")
+    }
+
     /// Verify that an unsupported rule earns nothing and costs nothing: it leaves the maximum, shows its
     /// reason in the table, and is a skipped JUnit test case, not a failure.
     @Test func unsupportedRuleIsNeitherPassedNorFailed() throws {
