@@ -104,10 +104,3 @@ public final class ChatServer {
         line.withUTF8 { _ = write(2, $0.baseAddress, $0.count) }
     }
 }
-
-extension Duration {
-    /// In seconds, as a selector's timeout.
-    fileprivate var seconds: Double {
-        Double(components.seconds) + Double(components.attoseconds) / 1e18
-    }
-}

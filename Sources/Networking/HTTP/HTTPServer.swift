@@ -105,7 +105,7 @@ public final class HTTPServer {
             }
             guard connections.count < configuration.maxConnections else {
                 let refusal = HTTPResponse.error(.serviceUnavailable, "the server has \(configuration.maxConnections) connections")
-                let bytes = refusal.head(version: .http11, keepAlive: false, date: HTTPDate.format(time(nil)))
+                let bytes = refusal.head(version: .http11, keepAlive: false, date: currentDate())
                 _ = try? client.send(bytes + (refusal.body.bytes ?? []))
                 client.close()
                 continue
@@ -174,7 +174,7 @@ public final class HTTPServer {
 
     private func respond(_ connection: HTTPConnection, _ response: HTTPResponse, version: HTTPRequest.Version,
                          keepAlive: Bool, withBody: Bool) {
-        let head = response.head(version: version, keepAlive: keepAlive, date: HTTPDate.format(time(nil)))
+        let head = response.head(version: version, keepAlive: keepAlive, date: currentDate())
         connection.queue(head: head, body: response.body, withBody: withBody && response.status != .notModified)
         if !keepAlive { connection.closesAfterSending = true }
     }
@@ -216,8 +216,7 @@ public final class HTTPServer {
     private func secondsToNextDeadline() -> Double? {
         let deadlines = connections.values.map(deadline(of:)) + (graceEnds.map { [$0] } ?? [])
         guard let next = deadlines.min() else { return nil }
-        let (seconds, attoseconds) = ContinuousClock.now.duration(to: next).components
-        return max(0, Double(seconds) + Double(attoseconds) / 1e18)
+        return max(0, ContinuousClock.now.duration(to: next).seconds)
     }
 
     /// Closes each connection past its deadline; a request that did not arrive in time is answered 408.
@@ -254,8 +253,17 @@ public final class HTTPServer {
 
     private func shutDown() {
         for connection in connections.values { close(connection) }
-        if graceEnds == nil { listener.close() }
+        listener.close()
         selector.close()
+    }
+
+    /// The Date header's value, formatted once a second rather than once a response.
+    private var date: (second: time_t, text: String) = (-1, "")
+
+    private func currentDate() -> String {
+        let now = time(nil)
+        if now != date.second { date = (now, HTTPDate.format(now)) }
+        return date.text
     }
 
     private func log(_ message: String) {
