@@ -44,7 +44,7 @@ public struct ChapterGuide {
         """
         for concept in chapter.concepts {
             let file = skeletons[concept.api].map { "[`\($0)`](../\($0))" } ?? "(none yet)"
-            out += "| \(concept.id) | `\(concept.api)` | \(cell(concept.mirrors)) | \(file) | \(span(concept.rules)) |\n"
+            out += "| \(concept.id) | `\(concept.api)` | \(markdownEscaped(concept.mirrors)) | \(file) | \(span(concept.rules)) |\n"
         }
         let rows = SideBySide.rows(of: chapter.id)
         if !rows.isEmpty {
@@ -60,7 +60,8 @@ public struct ChapterGuide {
                     notes.append(witnesses[rule.cWitnessPrefix].map { "C witness in [`\($0)`](../\($0))" } ?? "C witness")
                 }
                 if rule.severity == .optional { notes.append("optional: reported, never failing a run") }
-                out += "- **\(rule.id)** \(rule.sentence) *(\(notes.joined(separator: "; ")))*\n  \(rule.chineseSentence)\n"
+                out += "- **\(rule.id)** \(markdownEscaped(rule.sentence)) *(\(notes.joined(separator: "; ")))*\n  "
+                    + markdownEscaped(rule.chineseSentence) + "\n"
             }
         }
         let witnessed = chapter.rules.contains(where: \.hasCWitness) ? " and the C witnesses" : ""
@@ -130,6 +131,4 @@ public struct ChapterGuide {
     }
 
     private func prefix(_ id: String) -> String { String(id.prefix { $0 != "-" }) + "-" }
-
-    private func cell(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
 }

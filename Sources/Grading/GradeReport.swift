@@ -71,7 +71,8 @@ public struct GradeReport {
     }
 
     /// `reports/results.json` in Gradescope's format: one test per rule, `score` at the top level; a
-    /// hidden rule's test has the visibility "hidden".
+    /// hidden rule's test has the visibility "hidden", and the top-level `output` counts only the
+    /// points of the rules shown (the top-level `score` is the grade, so it counts them all).
     public func gradescope() throws -> Data {
         struct Test: Encodable {
             let score: Int
@@ -95,7 +96,11 @@ public struct GradeReport {
                  output: line.outcome.status == .pass ? "pass" : Report.describe(line.outcome) + outputTail(line.outcome),
                  visibility: hidden.contains(line.rule.id) ? "hidden" : "visible", tags: [line.rule.chapter, line.rule.concept, Report.label(line.outcome.status)])
         }
-        let summary = (problem.map { $0 + "\n" } ?? "") + "\(score)/\(maxScore) points"
+        // The text students read counts only the rules they see; `score`, the grade, counts every rule.
+        let shown = lines.filter { !hidden.contains($0.rule.id) }
+        let points = hidden.isEmpty ? "\(score)/\(maxScore) points"
+            : "\(shown.map(\.points).reduce(0, +))/\(shown.map(\.maxPoints).reduce(0, +)) points on the rules shown"
+        let summary = (problem.map { $0 + "\n" } ?? "") + points
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return try encoder.encode(Results(score: score, output: summary, visibility: "visible", tests: tests))

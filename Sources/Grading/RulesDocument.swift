@@ -16,10 +16,10 @@ public enum RulesDocument {
             out += "\n## \(chapter.title)\n\n\(chapter.chineseTitle)\n\n"
                 + "Course sections: \(chapter.sections.joined(separator: ", ")).\n"
             for concept in chapter.concepts {
-                out += "\n### \(concept.id): `\(concept.api)`\n\nMirrors \(concept.mirrors).\n\n"
+                out += "\n### \(concept.id): `\(concept.api)`\n\nMirrors \(markdownEscaped(concept.mirrors)).\n\n"
                 out += "| Rule | Sentence | Section | C | Severity |\n|---|---|---|---|---|\n"
                 for rule in concept.rules {
-                    let sentence = (rule.sentence + "<br>" + rule.chineseSentence).replacingOccurrences(of: "|", with: "\\|")
+                    let sentence = markdownEscaped(rule.sentence) + "<br>" + markdownEscaped(rule.chineseSentence)
                     out += "| \(rule.id) | \(sentence) | \(rule.section) | \(rule.hasCWitness ? "C" : "") | \(rule.severity.rawValue) |\n"
                 }
             }

@@ -1,18 +1,25 @@
+import Conformance
 import Foundation
 
 /// Building a submission's rule runner: `swift build` of one product with a scratch folder outside
 /// the package, so the package's own folder is never written to.
 public enum SubmissionBuild {
-    /// Builds `product` of the package in `folder` into `scratch` and returns the runner.
-    public static func runner(package folder: URL, product: String, scratch: String,
+    /// Builds `product` of the package in `folder` into `scratch` and returns the runner; a build
+    /// that takes longer than `timeout` seconds is stopped.
+    public static func runner(package folder: URL, product: String, scratch: String, timeout: Double = 3600,
                               arguments: [String] = []) throws -> RunnerCommand {
         guard let swift = Spawn.which("swift") else { throw Options.Problem(description: "swift is not on PATH") }
         let build = ["build", "--package-path", folder.path, "--scratch-path", scratch, "--product", product]
-        let built = try Spawn.run(swift, build, timeout: 3600)
-        guard built.succeeded else { throw BuildFailure(output: built.stdout + built.stderr) }
+        let built = try Spawn.run(swift, build, timeout: timeout)
+        guard built.succeeded else { throw BuildFailure(built, timeout: timeout) }
         let binaries = try Spawn.run(swift, build + ["--show-bin-path"], timeout: 600)
         let folderOfBinaries = binaries.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
-        return RunnerCommand("\(folderOfBinaries)/\(product)", arguments)
+        let runner = "\(folderOfBinaries)/\(product)"
+        guard binaries.succeeded, FileManager.default.isExecutableFile(atPath: runner) else {
+            throw BuildFailure(reason: .ended(binaries.status), output: "swift build --show-bin-path gave no runner at \(runner)\n"
+                               + binaries.stderr)
+        }
+        return RunnerCommand(runner, arguments)
     }
 
     /// A short hash of a path that is the same in every run (Swift's `hashValue` is seeded per process).
@@ -23,16 +30,50 @@ public enum SubmissionBuild {
     }
 }
 
-/// The submission did not compile; the compiler's errors say why.
+/// The build failed: the compiler's errors, or why the build ended without any.
 public struct BuildFailure: Error, CustomStringConvertible {
+    public enum Reason: Equatable, Sendable {
+        /// The compiler reported errors in the sources.
+        case compileErrors
+        /// The build ended with this status but no compiler error (killed, out of memory, a broken toolchain).
+        case ended(WaitStatus?)
+        /// The build took longer than this many seconds and was stopped.
+        case timedOut(Double)
+    }
+
+    public let reason: Reason
     public let output: String
 
-    /// The compiler's error lines, each once (at most 20), or the end of its output when it printed none.
+    public init(reason: Reason, output: String) {
+        self.reason = reason
+        self.output = output
+    }
+
+    init(_ build: Finished, timeout: Double) {
+        let output = build.stdout + build.stderr
+        if build.status == nil {
+            self.init(reason: .timedOut(timeout), output: output)
+        } else if case .exited? = build.status, output.split(separator: "\n").contains(where: { $0.contains("error:") }) {
+            self.init(reason: .compileErrors, output: output)
+        } else {
+            self.init(reason: .ended(build.status), output: output)
+        }
+    }
+
+    /// The compiler's error lines, each once (at most 20), or the end of the output when it printed none.
     public var errors: String {
         var seen: Set<Substring> = []
         let errors = output.split(separator: "\n").filter { $0.contains("error:") && seen.insert($0).inserted }.prefix(20)
         return errors.isEmpty ? String(output.suffix(2000)) : errors.joined(separator: "\n")
     }
 
-    public var description: String { "The submission did not compile:\n" + errors }
+    /// One line on how the build ended, then the errors.
+    public var description: String {
+        switch reason {
+        case .compileErrors: "The submission did not compile:\n" + errors
+        case .timedOut(let seconds): "The build took longer than \(seconds.formatted()) s and was stopped:\n" + errors
+        case .ended(let status?): "The build ended with \(status) and no compiler error:\n" + errors
+        case .ended(nil): "The build ended without a status:\n" + errors
+        }
+    }
 }

@@ -68,3 +68,15 @@ func xmlEscaped(_ text: String) -> String {
     }
     return escaped
 }
+
+/// `text` as literal Markdown: each character Markdown could read as markup is backslash-escaped,
+/// so that `Pool.__del__`, `/proc/<pid>/stat` and `signal(_:_:)` show as written, and `|` stays in
+/// its table cell.
+func markdownEscaped(_ text: String) -> String {
+    var escaped = ""
+    for character in text {
+        if "\\`*_[]<>|~".contains(character) { escaped.append("\\") }
+        escaped.append(character)
+    }
+    return escaped
+}

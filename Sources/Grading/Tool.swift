@@ -6,10 +6,12 @@ import Foundation
 ///
 /// The tool is the subreaper of last resort: each runner sandboxes its own rule, but code that kills
 /// its runner leaves orphans, and they are re-parented here. When `main` returns, no runner is left,
-/// so every remaining child is such an orphan and is killed and reaped: nothing outlives the tool.
+/// so every remaining child is such an orphan and is killed and reaped: nothing outlives the tool,
+/// nor does anything outlive Ctrl-C (`Interruption`).
 public enum Tool {
     public static func run(usage: String, _ main: () throws -> Int32) -> Int32 {
         Watching.becomeSubreaper()
+        Interruption.stopEverythingOnSignal()
         defer { _ = Watching.killDescendants() }
         do {
             return try main()

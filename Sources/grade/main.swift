@@ -14,6 +14,7 @@ enum Command {
         .value("submissions", "grade every submission in this folder (a copy of Exercises per student) and write a summary"),
         .value("kit", "with --submissions: the kit's repository, whose Exercises/ each submission is built as (default: .)"),
         .value("hidden", "rules whose results students do not see, as selected on the command line (repeatable)"),
+        .value("build-timeout", "with --submissions: seconds one student's build may take (default: 600)"),
         .value("scratch-path", "where the package is built (default: .build-grade/<name>-<hash>; .build-grade/batch for --submissions)"),
         .value("reports", "where to write results.json and grade.xml (default: reports)"),
         .value("timeout", "seconds one rule may take before it is reported as timed out (default: 10)"),
@@ -51,6 +52,9 @@ func main() throws -> Int32 {
     // An empty selection means every rule: no --hidden hides none.
     let hiddenSelection = options.values("hidden")
     let hidden = hiddenSelection.isEmpty ? [] : Set(try Catalog.select(hiddenSelection).map(\.id)).intersection(rules.map(\.id))
+    if !hiddenSelection.isEmpty && hidden.isEmpty {
+        throw Options.Problem(description: "--hidden \(hiddenSelection.joined(separator: " ")) selects none of the rules being graded")
+    }
     let reports = options.value("reports") ?? "reports"
     if let submissions = options.value("submissions") {
         return try gradeAll(in: submissions, rules: rules, hidden: hidden, timeout: timeout, jobs: jobs, options: options,
@@ -87,16 +91,26 @@ func gradeAll(in submissions: String, rules: [Rule], hidden: Set<String>, timeou
     guard FileManager.default.fileExists(atPath: submissions, isDirectory: &isFolder), isFolder.boolValue else {
         throw Options.Problem(description: "--submissions \(submissions) is not a folder")
     }
+    let class_ = URL(fileURLWithPath: submissions).standardizedFileURL.resolvingSymlinksInPath()
+    let folder = URL(fileURLWithPath: reports).standardizedFileURL.resolvingSymlinksInPath()
+    if inside(folder, class_) || inside(class_, folder) {
+        throw Options.Problem(description: "--reports \(reports) and --submissions \(submissions) overlap: the reports would be graded as a student, or a student's folder written over")
+    }
     let scratch = URL(fileURLWithPath: options.value("scratch-path") ?? ".build-grade/batch").standardizedFileURL
-    let batch = BatchGrade(submissions: URL(fileURLWithPath: submissions).standardizedFileURL, kit: kit, rules: rules,
-                           hidden: hidden, timeout: timeout, jobs: jobs, scratch: scratch,
-                           language: language)
-    let folder = URL(fileURLWithPath: reports)
+    let buildTimeout = try options.positiveNumber("build-timeout", default: 600)
+    let batch = BatchGrade(submissions: class_, kit: kit, rules: rules, hidden: hidden, timeout: timeout,
+                           buildTimeout: buildTimeout, jobs: jobs, scratch: scratch, language: language)
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
     let rows = try batch.run(reports: folder) { print($0) }
     print("\n" + batch.table(rows), terminator: "")
-    print("Reports: \(reports)/summary.csv, \(reports)/summary.json, and \(reports)/<student>/ (grade.txt, grade.html, results.json, grade.xml)")
+    print(language.text("Reports: ", zh: "报告：") + "\(reports)/summary.csv, \(reports)/summary.json, "
+        + "\(reports)/students/<student>/ (grade.txt, grade.html, results.json, grade.xml)")
     return 0
+}
+
+/// Whether `folder` is `other` or inside it.
+func inside(_ folder: URL, _ other: URL) -> Bool {
+    folder.path == other.path || folder.path.hasPrefix(other.path.hasSuffix("/") ? other.path : other.path + "/")
 }
 
 exit(Tool.run(usage: Command.usage, main))

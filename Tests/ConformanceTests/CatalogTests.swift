@@ -96,9 +96,24 @@ import Threading
         let witnessed = chapter.rules.filter(\.hasCWitness).count
         #expect(generated.components(separatedBy: "C witness in [`CTests/").count - 1 == witnessed)
         #expect(generated.contains("## Python and Swift, side by side\n\n| Python (the course) | Swift | Notes |\n|---|---|---|\n| "))
+        // Each sentence as written once Markdown's escapes are read back.
+        let shown = generated.replacingOccurrences(of: "\\", with: "")
         for rule in chapter.rules {
-            #expect(generated.contains("- **\(rule.id)** \(rule.sentence)") && generated.contains("\n  \(rule.chineseSentence)\n"))
+            #expect(shown.contains("- **\(rule.id)** \(rule.sentence)") && shown.contains("\n  \(rule.chineseSentence)\n"))
         }
+    }
+
+    /// Verify that an API name or a path in a sentence is not read as Markdown: `__del__` is not bold,
+    /// `<pid>` not a tag, and `_:_:` not emphasis.
+    @Test func sentencesAreLiteralMarkdown() throws {
+        let guides = try ["multiprocessing", "states", "processes"].map { id in
+            try ChapterGuide(#require(Catalog.chapters.first { $0.id == id }), root: Repository.root).markdown()
+        }.joined()
+        #expect(guides.contains(#"Pool.\_\_del\_\_"#) && guides.contains(#"/proc/\<pid\>/stat"#) && guides.contains(#"signal(\_:\_:)"#))
+        let ruleLines = guides.split(separator: "\n").filter { $0.hasPrefix("- **") || $0.hasPrefix("  ") }
+        #expect(!ruleLines.contains { $0.contains("Pool.__del__") || $0.contains("/proc/<pid>/stat") || $0.contains("(_:_:)") })
+        let rules = RulesDocument.markdown()
+        #expect(rules.contains(#"Pool.\_\_del\_\_"#) && !rules.contains("/proc/<pid>/stat"))
     }
 
     /// Verify that the committed index of the guides is what `make guides` generates.

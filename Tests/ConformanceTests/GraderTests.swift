@@ -43,6 +43,7 @@ struct GradescopeResults: Decodable {
     }
 
     let score: Int
+    let output: String
     let tests: [Test]
 }
 
@@ -106,6 +107,42 @@ func results(in reports: URL) throws -> GradescopeResults {
         }
     }
 
+    /// Verify that Ctrl-C (SIGINT to the grade alone, as its runners are in process groups of their own)
+    /// stops the grade with exit code 130 and every process it started, the hanging rule's child too.
+    @Test func interruptStopsEverythingItStarted() throws {
+        let reports = try Repository.temporaryFolder()
+        let grade = Process()
+        grade.executableURL = URL(fileURLWithPath: RunnerCommand.sibling("grade").executable)
+        grade.arguments = ["--runner", RunnerCommand.sibling("sample-hang").executable, "--timeout", "60",
+                           "--reports", reports.path, "EXIT-4"]
+        grade.standardOutput = FileHandle.nullDevice
+        grade.standardError = FileHandle.nullDevice
+        try grade.run()
+        // The runner and the child it hangs in: two descendants.
+        var started: [pid_t] = []
+        for _ in 0..<400 where started.count < 2 {
+            usleep(25_000)
+            started = descendants(of: grade.processIdentifier)
+        }
+        #expect(started.count >= 2, "the grade started \(started)")
+        kill(grade.processIdentifier, SIGINT)
+        grade.waitUntilExit()
+        #expect(grade.terminationReason == .exit && grade.terminationStatus == 130)
+        for pid in started {
+            #expect(!FileManager.default.fileExists(atPath: "/proc/\(pid)"), "\(pid) outlived the grade")
+        }
+    }
+
+    /// Every living descendant of `pid`, from each of its threads' children lists.
+    private func descendants(of pid: pid_t) -> [pid_t] {
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        let children = tasks.flatMap { task in
+            ((try? String(contentsOfFile: "/proc/\(pid)/task/\(task)/children", encoding: .utf8)) ?? "")
+                .split(separator: " ").compactMap { pid_t($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+        }
+        return children + children.flatMap { descendants(of: $0) }
+    }
+
     /// Verify that grading a selection grades only those rules.
     @Test func gradingASelection() throws {
         let (_, reports) = try grade(["--runner", RunnerCommand.sibling("sample-correct").executable, "WAIT-*", "orphans"])
@@ -120,6 +157,7 @@ func results(in reports: URL) throws -> GradescopeResults {
         (["SPOON-1"], "'SPOON-1' names no chapter"),
         (["--colour"], "unknown option --colour"),
         (["--package", "/nonexistent"], "has no Package.swift"),
+        (["--hidden", "EXIT-5", "fork"], "--hidden EXIT-5 selects none of the rules being graded"),
     ])
     func badCommandLines(_ arguments: [String], _ message: String) throws {
         let (finished, _) = try grade(arguments)

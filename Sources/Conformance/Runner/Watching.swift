@@ -50,6 +50,12 @@ package enum Watching {
         }
     }
 
+    /// Kills the process group of every child (a child the graders start leads a group of its own),
+    /// so a child's own children die with it.
+    package static func killChildGroups() {
+        for child in ProcFS.children(of: getpid()) { kill(-child, SIGKILL) }
+    }
+
     /// Makes this process the subreaper of its descendants (prctl(PR_SET_CHILD_SUBREAPER)).
     package static func becomeSubreaper() { _ = cs_set_child_subreaper(1) }
 
