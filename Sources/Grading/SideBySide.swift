@@ -202,6 +202,15 @@ enum SideBySide {
                 Row(python: #"群聊聊天室 client: `input("请输入姓名:")`, `os.fork()`, `send_msg` / `recv_msg`"#,
                     swift: #"`chat-client HOST PORT` (`ChatClient`)"#,
                     notes: #"the same fork; a keep-alive `H`; Ctrl-D and Ctrl-C leave like `quit` (Python: EOFError, KeyboardInterrupt)"#),
+                Row(python: #"day6 http_server.py `HTTPServer(host, port, html)`, `serve_forever()`; `http.server.ThreadingHTTPServer`"#,
+                    swift: #"`HTTPServer(root:port:configuration:)`, `serve()`; `http-server --root DIR --port N` (`HTTPServerAPI`)"#,
+                    notes: #"IO concurrency on the epoll selector, one thread (Python's course server: select; ThreadingHTTPServer: a thread per request); HTTP/1.1 keep-alive and pipelining"#),
+                Row(python: #"`BaseHTTPRequestHandler.do_GET` / `do_POST` for a non-page request"#,
+                    swift: #"`server.route("/api/echo", methods: ["GET", "POST"]) { request in HTTPResponse(...) }`"#,
+                    notes: #"a handler per exact path; `request.method`, `.path` (percent-decoded once), `.query`, `.headers`, `.body` (Content-Length or chunked)"#),
+                Row(python: #"`self.send_error(404)`, `SimpleHTTPRequestHandler` listing and 301"#,
+                    swift: #"`HTTPResponse.error(.notFound, ...)`, `StaticFiles`"#,
+                    notes: #"405 with Allow, 413, 414, 431, 501, 505 and 408 as nginx answers them; the root a jail checked segment by segment"#),
             ]
         case "coroutines":
             [

@@ -47,16 +47,8 @@ guard let root, let port else { fail(usage, code: 64) }
 
 do {
     let server = try HTTPServer(root: root, port: port, configuration: configuration)
-    server.route("/api/time") { _ in
-        HTTPResponse(.ok, contentType: "application/json", text: "{\"unixTime\": \(time(nil))}\n")
-    }
-    server.route("/api/echo", methods: ["GET", "POST"]) { request in
-        let headers = request.headers.fields.map { "[\(JSON.quoted($0.name)), \(JSON.quoted($0.value))]" }.joined(separator: ", ")
-        let body = String(decoding: request.body, as: UTF8.self)
-        let text = "{\"method\": \(JSON.quoted(request.method)), \"path\": \(JSON.quoted(request.path)), \"query\": \(request.query.map(JSON.quoted) ?? "null"), "
-            + "\"headers\": [\(headers)], \"body\": \(JSON.quoted(body))}\n"
-        return HTTPResponse(.ok, contentType: "application/json", text: text)
-    }
+    server.routeTime()
+    server.routeEcho()
     // The first line, flushed: the checks and the benchmarks wait for it.
     print("listening on 127.0.0.1:\(server.port)")
     fflush(cs_stdout())

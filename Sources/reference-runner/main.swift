@@ -30,6 +30,6 @@ RuleRunner.main([
     SelectorSpec(SelectorFactory()),
     EchoServerSpec(EchoServers()),
     ServerModelSpec(EchoServers()),
-    ChatRoomSpec(ChatRooms()),
+    ChatRoomSpec(ChatRooms()), HTTPServerSpec(HTTPServers()),
     CoroutineSpec(CoroutineFactory()), HubSpec(HubFactory()), AsyncLoopSpec(AsyncLoopFactory()),
 ])

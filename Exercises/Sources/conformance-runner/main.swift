@@ -27,6 +27,7 @@ RuleRunner.main([
     EchoServerSpec(StudentEchoServers()),
     ServerModelSpec(StudentEchoServers()),
     ChatRoomSpec(StudentChatRooms()),
+    HTTPServerSpec(StudentHTTPServer()),
     CoroutineSpec(StudentCoroutines()),
     HubSpec(StudentHub()),
     AsyncLoopSpec(StudentAsyncLoops()),

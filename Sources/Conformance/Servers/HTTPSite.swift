@@ -1,0 +1,89 @@
+import Glibc
+
+/// The folder an HTTP check serves, made fresh in the temporary folder and removed afterwards:
+/// `root/` with files of known bytes, and beside it, outside the root, `secret.txt`, which no
+/// response may ever contain.
+final class HTTPSite {
+    /// The folder made for the check: `root/` and `secret.txt`.
+    let base: String
+    var root: String { base + "/root" }
+
+    static let hello = Array("hello, world\n".utf8)
+    static let css = Array("h1 { color: green; }\n".utf8)
+    /// A PNG's signature and the start of its header chunk: enough for a type by extension.
+    static let png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52]
+    static let index = Array("<h1>index of dir</h1>\n".utf8)
+    static let secret = "TOP SECRET 7f3a"
+    /// hello.txt's modification time: Tue, 02 Jan 2024 03:04:05 GMT.
+    static let helloModified: time_t = 1_704_164_645
+
+    init() throws {
+        let folder = (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/http-site-XXXXXX"
+        var template = Array(folder.utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            throw Self.broken("mkdtemp(\(folder))")
+        }
+        base = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        try make(root)
+        try write("secret.txt", Array((Self.secret + "\n").utf8), under: base)
+        try write("hello.txt", Self.hello)
+        var times = [timespec(tv_sec: Self.helloModified, tv_nsec: 0), timespec(tv_sec: Self.helloModified, tv_nsec: 0)]
+        utimensat(AT_FDCWD, root + "/hello.txt", &times, 0)
+        try write("style.css", Self.css)
+        try write("pic.png", Self.png)
+        try write("a b.txt", Array("space\n".utf8))
+        try write("100%25.txt", Array("percent\n".utf8))
+        try make(root + "/dir")
+        try write("dir/index.html", Self.index)
+        try make(root + "/list")
+        try write("list/<x>&.txt", Array("x\n".utf8))
+        try write("list/plain.txt", Array("plain\n".utf8))
+        symlink("../secret.txt", root + "/leak.txt")
+        symlink("..", root + "/up")
+    }
+
+    deinit { remove(base) }
+
+    /// The check's own setup failed: the rule is `broken`, not failed.
+    private static func broken(_ what: String) -> CheckFailure {
+        CheckFailure("the check's own \(what) failed: \(Errno.current)", expected: nil, actual: nil, isBroken: true)
+    }
+
+    /// Writes `bytes` to `path` under the root (or `folder`).
+    func write(_ path: String, _ bytes: [UInt8], under folder: String? = nil) throws {
+        let file = (folder ?? root) + "/" + path
+        let descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw Self.broken("open(\(file))") }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { throw Self.broken("write(\(file))") }
+            written += count
+        }
+    }
+
+    private func make(_ folder: String) throws {
+        guard mkdir(folder, 0o755) == 0 else {
+            throw Self.broken("mkdir(\(folder))")
+        }
+    }
+
+    /// Removes `path` and, if it is a folder, everything in it (links are removed, never followed).
+    private func remove(_ path: String) {
+        var status = stat()
+        guard lstat(path, &status) == 0 else { return }
+        if status.st_mode & S_IFMT == S_IFDIR, let folder = opendir(path) {
+            var names: [String] = []
+            while let entry = readdir(folder) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name != "." && name != ".." { names.append(name) }
+            }
+            closedir(folder)
+            for name in names { remove(path + "/" + name) }
+            rmdir(path)
+        } else {
+            unlink(path)
+        }
+    }
+}
