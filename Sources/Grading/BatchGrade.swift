@@ -114,8 +114,8 @@ public struct BatchGrade {
         defer { close(lock) }
         progress("checking that the kit's own Exercises builds")
         do {
-            try stageSources(solutions: nil)
-            _ = try SubmissionBuild.runner(package: package, product: "conformance-runner", scratch: scratch.path)
+            try stageSources(nil)
+            _ = try SubmissionBuild.runner(package: package, product: "conformance-runner", scratch: scratch.path, wholePackage: true)
         } catch {
             throw Failure(description: "the kit's own Exercises does not build, so no submission could: \(error)")
         }
@@ -153,8 +153,8 @@ public struct BatchGrade {
         }
         do {
             progress("\(name): building")
-            let skipped = try stageSources(solutions: solutions)
-            let runner = try SubmissionBuild.runner(package: package, product: "conformance-runner", scratch: scratch.path,
+            let skipped = try stageSources(student.appendingPathComponent("Sources"))
+            let runner = try SubmissionBuild.runner(package: package, product: "conformance-runner", scratch: scratch.path, wholePackage: true,
                                                     timeout: buildTimeout)
             progress("\(name): grading \(rules.count) rules")
             let outcomes = Supervisor.check(rules.map(\.id), with: runner, timeout: timeout, parallelism: jobs)
@@ -164,7 +164,7 @@ public struct BatchGrade {
         } catch let failure as BuildFailure {
             // The compiler names the staged copy of each file: name the student's instead.
             let failure = BuildFailure(reason: failure.reason, output: failure.output.replacingOccurrences(
-                of: package.path + "/Sources/Solutions/", with: solutions.path + "/"))
+                of: package.path + "/Sources/", with: student.path + "/Sources/"))
             let status: Row.Status = switch failure.reason {
             case .compileErrors: .compileError
             case .timedOut: .buildTimedOut
@@ -194,27 +194,47 @@ public struct BatchGrade {
     }
 
     /// Fills the staging package: the course's manifest (its kit path made absolute), tests and runner,
-    /// and the student's `Solutions/` (the kit's own when nil). Returns the entries not copied.
+    /// and the student's `Sources/Solutions/` and other folders of `Sources/` (the kit's own Solutions
+    /// when `sources` is nil). Each other folder is one of the student's executables, e.g. the echo
+    /// server the student's runner starts: the staged manifest declares it as an executable target
+    /// depending on Solutions and the kit, so it is built next to the runner. Returns the entries
+    /// not copied.
     @discardableResult
-    private func stageSources(solutions: URL?) throws -> [String] {
+    private func stageSources(_ sources: URL?) throws -> [String] {
         if FileManager.default.fileExists(atPath: package.path) { try FileManager.default.removeItem(at: package) }
         try FileManager.default.createDirectory(at: package.appendingPathComponent("Sources"), withIntermediateDirectories: true)
-        let manifest = try String(contentsOf: exercises.appendingPathComponent("Package.swift"), encoding: .utf8)
-        let kitDependency = #".package(name: "ConcurrencySpec", path: "..")"#
-        guard manifest.contains(kitDependency) else {
-            throw Failure(description: "Exercises/Package.swift no longer depends on the kit as \(kitDependency)")
+        let executables = try sources.map(studentExecutables(in:)) ?? []
+        var copy = StagedCopy()
+        for folder in ["Solutions"] + executables {
+            try copy.copy((sources ?? exercises.appendingPathComponent("Sources")).appendingPathComponent(folder),
+                          to: package.appendingPathComponent("Sources/\(folder)"))
         }
-        let staged = manifest.replacingOccurrences(
-            of: kitDependency, with: #".package(name: "ConcurrencySpec", path: "\#(swiftStringContents(kit.path))")"#)
-        try Data(staged.utf8).write(to: package.appendingPathComponent("Package.swift"))
         for kitFolder in ["Tests", "Sources/conformance-runner"] {
             try FileManager.default.copyItem(at: exercises.appendingPathComponent(kitFolder),
                                              to: package.appendingPathComponent(kitFolder))
         }
-        var copy = StagedCopy()
-        try copy.copy(solutions ?? exercises.appendingPathComponent("Sources/Solutions"),
-                      to: package.appendingPathComponent("Sources/Solutions"))
+        let manifest = try String(contentsOf: exercises.appendingPathComponent("Package.swift"), encoding: .utf8)
+        let kitDependency = #".package(name: "ConcurrencySpec", path: "..")"#
+        guard manifest.contains(kitDependency), manifest.contains("targets: [\n") else {
+            throw Failure(description: "Exercises/Package.swift no longer depends on the kit as \(kitDependency) or lists its targets as `targets: [`")
+        }
+        let targets = executables.map { name in
+            #"        .executableTarget(name: "\#(swiftStringContents(name))", dependencies: ["Solutions", .product(name: "Conformance", package: "ConcurrencySpec")]),\#n"#
+        }.joined()
+        let staged = manifest
+            .replacingOccurrences(of: kitDependency, with: #".package(name: "ConcurrencySpec", path: "\#(swiftStringContents(kit.path))")"#)
+            .replacingOccurrences(of: "targets: [\n", with: "targets: [\n" + targets)
+        try Data(staged.utf8).write(to: package.appendingPathComponent("Package.swift"))
         return copy.skipped
+    }
+
+    /// The folders of a student's `Sources/` besides Solutions and the runner, by name: their executables.
+    private func studentExecutables(in sources: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: sources.path).sorted().filter { name in
+            var status = stat()
+            return !name.hasPrefix(".") && !["Solutions", "conformance-runner"].contains(name)
+                && lstat(sources.appendingPathComponent(name).path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+        }
     }
 
     /// `text` as it goes between the quotes of a Swift string literal.

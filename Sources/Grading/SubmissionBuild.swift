@@ -4,12 +4,13 @@ import Foundation
 /// Building a submission's rule runner: `swift build` of one product with a scratch folder outside
 /// the package, so the package's own folder is never written to.
 public enum SubmissionBuild {
-    /// Builds `product` of the package in `folder` into `scratch` and returns the runner; a build
-    /// that takes longer than `timeout` seconds is stopped.
-    public static func runner(package folder: URL, product: String, scratch: String, timeout: Double = 3600,
-                              arguments: [String] = []) throws -> RunnerCommand {
+    /// Builds `product` of the package in `folder` (with `wholePackage`, every target but the
+    /// tests: executables the runner starts too) into `scratch` and returns the runner; a build that
+    /// takes longer than `timeout` seconds is stopped.
+    public static func runner(package folder: URL, product: String, scratch: String, wholePackage: Bool = false,
+                              timeout: Double = 3600, arguments: [String] = []) throws -> RunnerCommand {
         guard let swift = Spawn.which("swift") else { throw Options.Problem(description: "swift is not on PATH") }
-        let build = ["build", "--package-path", folder.path, "--scratch-path", scratch, "--product", product]
+        let build = ["build", "--package-path", folder.path, "--scratch-path", scratch] + (wholePackage ? [] : ["--product", product])
         let built = try Spawn.run(swift, build, timeout: timeout)
         guard built.succeeded else { throw BuildFailure(built, timeout: timeout) }
         let binaries = try Spawn.run(swift, build + ["--show-bin-path"], timeout: 600)

@@ -64,7 +64,8 @@ extension WorkspaceTests {
             """
     }
 
-    /// A class folder: a copy of the shipped Sources per student with their files over it; mallory,
+    /// A class folder: a copy of the shipped Sources per student with their files over it (bob's with an
+    /// executable of his own); mallory,
     /// whose shipped copy holds a symbolic link to a file outside, a FIFO and a runner forging passes;
     /// oscar, with a source file larger than any solution; folders with no sources (frank, and one
     /// named like the summary); one whose name a spreadsheet would run as a formula; a stray file.
@@ -78,6 +79,10 @@ extension WorkspaceTests {
                 try text.write(to: sources.appendingPathComponent("Solutions/\(file)"), atomically: true, encoding: .utf8)
             }
         }
+        // bob's own executable, as a student's server would be (a folder of Sources/ beside Solutions).
+        let tool = folder.appendingPathComponent("bob/Sources/bob-tool")
+        try FileManager.default.createDirectory(at: tool, withIntermediateDirectories: true)
+        try "import Solutions\nprint(\"bob's tool\")\n".write(to: tool.appendingPathComponent("main.swift"), atomically: true, encoding: .utf8)
         let mallory = folder.appendingPathComponent("mallory/Sources")
         try FileManager.default.createSymbolicLink(atPath: mallory.appendingPathComponent("Solutions/Outside.swift").path,
                                                    withDestinationPath: "/etc/passwd")
@@ -95,7 +100,8 @@ extension WorkspaceTests {
 
     /// Verify that grading a class gives each student the row their code earns: full marks, a part,
     /// a compile error naming the student's own file, a hang and a crash that cost one rule each,
-    /// the kit's runner whatever runner a student ships, links and FIFOs skipped and named, a file too
+    /// the kit's runner whatever runner a student ships, a student's own executable built beside it,
+    /// links and FIFOs skipped and named, a file too
     /// large to stage, and folders without sources; that each student gets their own reports, a
     /// hidden rule is hidden in Gradescope's results, and the summary is written as JSON and CSV.
     @Test func batchGradesAClass() throws {
@@ -118,6 +124,8 @@ extension WorkspaceTests {
         let oscar = try #require(rows.first { $0.student == "oscar" }?.message)
         #expect(oscar.contains("Solutions/Fork.swift has 5242880 bytes, more than the 4 MiB"), "\(oscar)")
 
+        let bobTool = try Spawn.run(Self.batchScratch + "/debug/bob-tool", [], timeout: 60)
+        #expect(bobTool.stdout == "bob's tool\n", "a student's executable is built next to the runner")
         let students = reports.appendingPathComponent("students")
         func statuses(_ student: String) throws -> [String: String] {
             let graded = try results(in: students.appendingPathComponent(student))
