@@ -11,12 +11,19 @@ RULES      ?=
 # for Chinese even when LC_ALL says otherwise.
 LANG_OPTION = $(if $(and $(filter command line,$(origin LANG)),$(filter zh%,$(LANG))),--lang zh)
 
-.PHONY: ps-tools test tsan conformance ctest ctests grade rules guides fuzz bench gil-demo proc-states build cmocka clean
+.PHONY: ps-tools http-clients browser test tsan conformance ctest ctests grade rules guides fuzz bench gil-demo proc-states build cmocka clean
 
-## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev, and procps and psmisc for
-## ps and pstree, when root).
-test: ctest build ps-tools
+## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev, procps and psmisc for
+## ps and pstree, and the HTTP clients curl and wrk, when root; Python's requests with pip).
+test: ctest build ps-tools http-clients
 	$(SWIFT) test
+
+## browser: headless Chromium renders a page from the HTTP server (installs chromium, when root).
+browser: build
+	@command -v chromium >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; } \
+	  || { echo "chromium is missing: install it with  sudo apt-get install chromium" >&2; exit 1; }
+	$(SWIFT) test --skip-build --filter chromiumRendersAPage
 
 ## tsan: the threads chapter's reference checks under ThreadSanitizer (RULES= selects others). Every
 ## target is built with -sanitize=thread into .build/tsan, the reference-runner whose check processes
@@ -103,6 +110,21 @@ ps-tools:
 	    echo "note: ps or pstree is missing (Debian packages procps, psmisc): STATE-11 is then unsupported" >&2; \
 	  fi; \
 	fi
+
+## http-clients: curl, wrk and Python's requests, the clients the HTTP server is tested with; as root on
+## Debian, install them.
+http-clients:
+	@if ! command -v curl >/dev/null || ! command -v wrk >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing curl and wrk"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl wrk >/dev/null; \
+	  else \
+	    echo "note: curl or wrk is missing (Debian: curl wrk): clientsNoOneHereWrote fails" >&2; \
+	  fi; \
+	fi
+	@python3 -c "import requests" 2>/dev/null || python3 -m pip install --quiet requests 2>/dev/null \
+	  || python3 -m pip install --quiet --break-system-packages requests \
+	  || echo "note: cannot install Python's requests: clientsNoOneHereWrote fails" >&2
 
 ## cmocka: make sure cmocka is installed; as root on Debian, install it.
 CMOCKA_PROBE = printf '\#include <stdarg.h>\n\#include <stddef.h>\n\#include <stdint.h>\n\#include <setjmp.h>\n\#include <cmocka.h>\nint main(void) { return 0; }\n' \

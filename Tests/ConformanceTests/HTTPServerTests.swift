@@ -227,6 +227,82 @@ import Testing
         #expect(server.stop() == 0)
     }
 
+    /// Verify that 500 clients each holding half a request do not stop a new client from being
+    /// served, and are answered themselves once their requests are whole.
+    @Test func fiveHundredSlowClients() throws {
+        let server = try Server()
+        let slow = try (0..<500).map { _ in try Client(port: server.port) }
+        for client in slow { client.send("GET /style.css HTTP/1.1\r\nHost: t\r\n") }
+        let normal = try Client(port: server.port)
+        normal.send("GET /style.css HTTP/1.0\r\n\r\n")
+        #expect(normal.receiveAll().hasPrefix("HTTP/1.0 200 OK\r\n"))
+        for client in slow {
+            client.send("\r\n")
+            #expect(client.receiveAll(endingWith: "green; }\n").hasPrefix("HTTP/1.1 200 OK\r\n"))
+        }
+        #expect(server.stop() == 0)
+    }
+
+    /// Verify that Python's `requests` (keep-alive session: a page, JSON and chunked POSTs to the
+    /// handler, HEAD, a conditional GET), curl (HTTP/1.0, HEAD, `-z` conditional) and wrk (a second of
+    /// load, every response 2xx, no socket error) work against the server. `make test` installs them.
+    @Test func clientsNoOneHereWrote() throws {
+        let server = try Server()
+        let script = """
+            import requests
+            base = "http://127.0.0.1:\(server.port)"
+            s = requests.Session()
+            page = s.get(base + "/")
+            echo = s.post(base + "/api/echo?x=1", data=b"hello").json()
+            chunked = s.post(base + "/api/echo", data=(piece for piece in [b"hel", b"lo"])).json()
+            head = s.head(base + "/style.css")
+            again = s.get(base + "/style.css", headers={"If-Modified-Since": head.headers["Last-Modified"]})
+            print(page.status_code, "你好" in page.text, echo["method"], echo["query"], echo["body"], chunked["body"],
+                  head.status_code, head.headers["Content-Length"], again.status_code)
+            """
+        let python = try Spawn.run("/usr/bin/env", ["python3", "-c", script], timeout: 60)
+        #expect(python.stdout == "200 True POST x=1 hello hello 200 21 304\n", "\(python.stdout)\(python.stderr)")
+
+        let curl = try #require(Spawn.which("curl"), "curl is missing: make test installs it (as root), or apt-get install curl")
+        let url = "http://127.0.0.1:\(server.port)/style.css"
+        let answers = try [["-0", url], ["-I", url], ["-z", "Sat, 01 Jan 2000 00:00:00 GMT", url], ["-z", "Fri, 01 Jan 2100 00:00:00 GMT", url]].map {
+            try Spawn.run(curl, ["-s", "-o", "/dev/null", "-w", "%{http_version} %{http_code} %{size_download}"] + $0, timeout: 60).stdout
+        }
+        // curl prints HTTP/1.0 as "1".
+        #expect(answers == ["1 200 21", "1.1 200 0", "1.1 200 21", "1.1 304 0"], "\(answers)")
+
+        let wrk = try #require(Spawn.which("wrk"), "wrk is missing: make test installs it (as root), or apt-get install wrk")
+        let load = try Spawn.run(wrk, ["-t1", "-c16", "-d1s", url], timeout: 60)
+        #expect(load.succeeded && load.stdout.contains("Requests/sec:"), "\(load.stdout)\(load.stderr)")
+        #expect(!load.stdout.contains("Non-2xx") && !load.stdout.contains("Socket errors"), "\(load.stdout)")
+        #expect(server.stop() == 0)
+    }
+
+    /// Verify that a real browser renders a page from the server with its stylesheet and image:
+    /// headless Chromium loads it (the page's script puts the heading's computed colour and the
+    /// image's width in its title, read back from the DOM) and takes a screenshot. Runs where
+    /// Chromium is installed (`make browser` installs it as root and runs this test).
+    @Test(.enabled(if: Spawn.which("chromium") != nil, "needs chromium: make browser"))
+    func chromiumRendersAPage() throws {
+        let server = try Server()
+        let onePixel = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg=="
+        try Data(base64Encoded: onePixel)!.write(to: server.root.appendingPathComponent("dot.png"))
+        try """
+            <!DOCTYPE html><html><head><meta charset="utf-8"><link rel="stylesheet" href="style.css"></head>
+            <body onload="document.title = getComputedStyle(document.querySelector('h1')).color + ' ' + document.querySelector('img').naturalWidth">
+            <h1>你好, HTTPServer v2.0</h1><img src="dot.png" width="40" height="40"></body></html>
+            """.write(to: server.root.appendingPathComponent("browser.html"), atomically: true, encoding: .utf8)
+        let page = "http://127.0.0.1:\(server.port)/browser.html"
+        let chromium = ["--headless", "--no-sandbox", "--disable-gpu", "--virtual-time-budget=5000"]
+        let dom = try Spawn.run(Spawn.which("chromium")!, chromium + ["--dump-dom", page], timeout: 120)
+        #expect(dom.stdout.contains("<title>rgb(0, 128, 0) 1</title>"), "the heading is not green or the image did not load: \(dom.stdout)")
+        let shot = try Repository.temporaryFolder().appendingPathComponent("page.png")
+        _ = try Spawn.run(Spawn.which("chromium")!, chromium + ["--window-size=800,600", "--screenshot=\(shot.path)", page], timeout: 120)
+        let image = try Data(contentsOf: shot)
+        #expect(image.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]) && image.count > 2000, "\(image.count) bytes")
+        #expect(server.stop() == 0)
+    }
+
     /// Verify that Python's http.client, on one kept-alive connection, gets a page, a 100,000-byte
     /// file byte for byte, HEAD, and 404; and that curl (when installed) downloads the file whole.
     @Test func realClients() throws {
