@@ -12,6 +12,7 @@ public enum Tool {
     public static func run(usage: String, _ main: () throws -> Int32) -> Int32 {
         Watching.becomeSubreaper()
         Interruption.stopEverythingOnSignal()
+        defer { Interruption.exiting.withLock { _ in } }
         defer { _ = Watching.killDescendants() }
         do {
             return try main()

@@ -120,7 +120,7 @@ func results(in reports: URL) throws -> GradescopeResults {
         try grade.run()
         defer { if grade.isRunning { kill(grade.processIdentifier, SIGKILL) } }
         // The runner and the child it hangs in: two descendants. Only then is the signal sent: sent
-        // before the grade has taken the signals over, it would find SIGINT's inherited disposition
+        // before the grade has installed its handlers, it would find SIGINT's inherited disposition
         // (ignored, under a shell's background job), so the wait is as long as a loaded machine needs.
         var started: [pid_t] = []
         let deadline = Date().addingTimeInterval(120)
