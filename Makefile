@@ -52,9 +52,13 @@ grade:
 
 ## bench: the reference's figures beside their peers (CPython ...), as ratios; writes reports/bench.json.
 ## ROWS=queue runs only the rows whose name contains a word of ROWS (and writes no report).
-bench:
+bench: http-clients
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
+	  && echo "installing nginx" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } \
+	  || echo "cannot install nginx: its peer is missing"
 	$(SWIFT) build -c release --product bench
 	$(SWIFT) build -c release --product echo-server
+	$(SWIFT) build -c release --product http-server
 	@mkdir -p .build/peers
 	@python3.11 -c "import greenlet, gevent" 2>/dev/null || python3.11 -m pip install --quiet greenlet gevent \
 	  || python3.11 -m pip install --quiet --break-system-packages greenlet gevent \

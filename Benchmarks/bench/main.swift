@@ -55,6 +55,8 @@ func c(_ name: String, _ arguments: [String]) -> Peer {
     program("C on raw syscalls", ".build/peers/\(name)", arguments)
 }
 
+let httpRequests = RequestsInTurns()
+
 let rows = [
     Row(name: "pool: tiny tasks, applyAsync then get", unit: "tasks/s",
         project: { try PoolBenchmarks.applyAsync(tasks: 200_000) },
@@ -83,6 +85,9 @@ let rows = [
         peers: [cpython("CPython greenlet", "greenlet_switch.py", ["2000000"]),
                 program("C swapcontext", ".build/peers/switch", ["5000000"]),
                 program("the bare cs_coroutine_switch (C)", ".build/peers/switch_bare", ["50000000"])]),
+    Row(name: "http: a 613-byte file, wrk with 64 connections", unit: "requests/s",
+        project: { try httpRequests.figure(of: "reference") },
+        peers: HTTPBenchmarks.servers.dropFirst().map { server in Peer(name: server.name) { try httpRequests.figure(of: server.name) } }),
 ] + EchoBenchmarks.models.flatMap { model in
     // Per model: round trips with the servers taking turns (with 100 clients, and 1,000 for some), and
     // the memory an idle client costs.
