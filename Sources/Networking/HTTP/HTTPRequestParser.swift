@@ -99,8 +99,9 @@ private struct Reader {
     }
 
     /// The next line without its CRLF (or bare LF), or nil when its end has not arrived; longer than
-    /// `limit` bytes is `tooLong`.
-    mutating func line(limit: Int, tooLong: HTTPStatus, _ what: String) throws(HTTPRequestError) -> String? {
+    /// `limit` bytes is `tooLong`. Bytes, not text: the request line and the fields are taken apart
+    /// byte by byte (the HTTP grammar is ASCII) and only their parts made into strings.
+    mutating func line(limit: Int, tooLong: HTTPStatus, _ what: String) throws(HTTPRequestError) -> ArraySlice<UInt8>? {
         let end = bytes[position...].firstIndex(of: UInt8(ascii: "\n"))
         let length = (end ?? bytes.count) - position
         if length > limit { throw HTTPRequestError(tooLong, "\(what) is longer than \(max(0, limit)) bytes") }
@@ -108,43 +109,66 @@ private struct Reader {
         var line = bytes[position..<end]
         if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
         position = end + 1
-        guard !line.contains(UInt8(ascii: "\r")), !line.contains(0), let text = String(validating: line, as: UTF8.self) else {
-            throw HTTPRequestError(.badRequest, "\(what) holds a stray CR, a NUL or bytes that are not UTF-8")
+        guard !line.contains(UInt8(ascii: "\r")), !line.contains(0) else {
+            throw HTTPRequestError(.badRequest, "\(what) holds a stray CR or a NUL")
+        }
+        return line
+    }
+
+    /// `bytes` as text, or 400 naming `what` when they are not UTF-8.
+    static func text(_ bytes: ArraySlice<UInt8>, _ what: String) throws(HTTPRequestError) -> String {
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw HTTPRequestError(.badRequest, "\(what) holds bytes that are not UTF-8")
         }
         return text
     }
 
     /// `METHOD SP request-target SP HTTP-version` (RFC 9112 section 3).
-    static func parseRequestLine(_ line: String) throws(HTTPRequestError) -> (String, String, HTTPRequest.Version) {
-        let parts = line.split(separator: " ", omittingEmptySubsequences: false)
+    static func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPRequestError) -> (String, String, HTTPRequest.Version) {
+        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
-            throw HTTPRequestError(.badRequest, "the request line is not METHOD TARGET VERSION: \(line.debugDescription)")
+            throw HTTPRequestError(.badRequest, "the request line is not METHOD TARGET VERSION: \(String(decoding: line, as: UTF8.self).debugDescription)")
         }
-        guard parts[0].allSatisfy(\.isToken) else {
-            throw HTTPRequestError(.badRequest, "the method \(String(parts[0]).debugDescription) is not a token")
+        guard parts[0].allSatisfy(isToken) else {
+            throw HTTPRequestError(.badRequest, "the method \(String(decoding: parts[0], as: UTF8.self).debugDescription) is not a token")
         }
-        return (String(parts[0]), String(parts[1]), try parseVersion(parts[2]))
+        return (try text(parts[0], "the method"), try text(parts[1], "the request target"), try parseVersion(parts[2]))
     }
 
     /// `HTTP/1.0` and `HTTP/1.1`; a later 1.x is answered as 1.1 (RFC 9110 section 6.2), HTTP/2 and
     /// later with 505, anything else with 400 (as CPython's http.server).
-    static func parseVersion(_ text: Substring) throws(HTTPRequestError) -> HTTPRequest.Version {
-        let characters = Array(text)
-        guard text.hasPrefix("HTTP/"), characters.count == 8, characters[6] == ".",
-              let major = characters[5].wholeNumberValue, characters[5].isASCIIDigit,
-              let minor = characters[7].wholeNumberValue, characters[7].isASCIIDigit
-        else { throw HTTPRequestError(.badRequest, "the version \(String(text).debugDescription) is not HTTP/x.y") }
-        if major != 1 { throw HTTPRequestError(.httpVersionNotSupported, "\(text) is not served: HTTP/1.0 and HTTP/1.1 are") }
-        return minor == 0 ? .http10 : .http11
+    static func parseVersion(_ version: ArraySlice<UInt8>) throws(HTTPRequestError) -> HTTPRequest.Version {
+        let characters = Array(version)
+        let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
+        guard characters.count == 8, characters.starts(with: "HTTP/".utf8), characters[6] == UInt8(ascii: "."),
+              digits.contains(characters[5]), digits.contains(characters[7]) else {
+            throw HTTPRequestError(.badRequest, "the version \(String(decoding: version, as: UTF8.self).debugDescription) is not HTTP/x.y")
+        }
+        if characters[5] != UInt8(ascii: "1") {
+            throw HTTPRequestError(.httpVersionNotSupported, "\(String(decoding: version, as: UTF8.self)) is not served: HTTP/1.0 and HTTP/1.1 are")
+        }
+        return characters[7] == UInt8(ascii: "0") ? .http10 : .http11
     }
 
     /// `name: value`, the name a token right before the colon (RFC 9112 section 5), the value
-    /// without surrounding whitespace; a folded line (starting with whitespace) is refused.
-    static func parseField(_ line: String) throws(HTTPRequestError) -> (String, String) {
-        guard let colon = line.firstIndex(of: ":"), colon != line.startIndex, line[..<colon].allSatisfy(\.isToken) else {
-            throw HTTPRequestError(.badRequest, "the header line \(line.debugDescription) is not NAME: VALUE")
+    /// without surrounding spaces and tabs; a folded line (starting with whitespace) is refused.
+    static func parseField(_ line: ArraySlice<UInt8>) throws(HTTPRequestError) -> (String, String) {
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon != line.startIndex, line[..<colon].allSatisfy(isToken) else {
+            throw HTTPRequestError(.badRequest, "the header line \(String(decoding: line, as: UTF8.self).debugDescription) is not NAME: VALUE")
         }
-        return (String(line[..<colon]), trimmingWhitespace(line[line.index(after: colon)...]))
+        let isBlank = { (byte: UInt8) in byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") }
+        var value = line[(colon + 1)...]
+        while let first = value.first, isBlank(first) { value = value.dropFirst() }
+        while let last = value.last, isBlank(last) { value = value.dropLast() }
+        return (try text(line[..<colon], "a field name"), try text(value, "a field value"))
+    }
+
+    /// A byte of an HTTP token (RFC 9110 section 5.6.2): methods and field names.
+    static func isToken(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"): true
+        default: "!#$%&'*+-.^_`|~".utf8.contains(byte)
+        }
     }
 
     /// The body the headers announce: Content-Length bytes, or a chunked body; nil until it has all
@@ -179,9 +203,9 @@ private struct Reader {
         var body: [UInt8] = []
         while true {
             guard let sizeLine = try line(limit: 1024, tooLong: .badRequest, "a chunk size line") else { return nil }
-            let hex = sizeLine.prefix { $0 != ";" }
+            let hex = String(decoding: sizeLine.prefix { $0 != UInt8(ascii: ";") }, as: UTF8.self)
             guard !hex.isEmpty, hex.utf8.count <= 15, hex.allSatisfy(\.isHexDigit), let size = Int(hex, radix: 16) else {
-                throw HTTPRequestError(.badRequest, "the chunk size \(sizeLine.debugDescription) is not hexadecimal")
+                throw HTTPRequestError(.badRequest, "the chunk size \(String(decoding: sizeLine, as: UTF8.self).debugDescription) is not hexadecimal")
             }
             if size == 0 { break }
             guard body.count + size <= limit else {
@@ -225,11 +249,5 @@ private struct Reader {
 }
 
 extension Character {
-    /// A character of an HTTP token (RFC 9110 section 5.6.2): methods and field names.
-    var isToken: Bool {
-        guard let ascii = asciiValue else { return false }
-        return isLetter || isNumber || "!#$%&'*+-.^_`|~".utf8.contains(ascii)
-    }
-
     var isASCIIDigit: Bool { asciiValue.map { (48...57).contains($0) } ?? false }
 }

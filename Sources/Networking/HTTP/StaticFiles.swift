@@ -31,18 +31,24 @@ public struct StaticFiles: Sendable {
         // Segment by segment, so that a link leading out is refused whatever follows it, and
         // whether something exists outside is never told.
         var real = root
+        // What the last segment is, when it is no link: then its lstat is the stat to serve it by.
+        var known: stat?
         for segment in segments {
             real += "/" + segment
             var link = stat()
             guard lstat(real, &link) == 0 else { return .error(.notFound, "nothing is at \(request.path)") }
-            guard link.st_mode & S_IFMT == S_IFLNK else { continue }
+            guard link.st_mode & S_IFMT == S_IFLNK else {
+                known = link
+                continue
+            }
+            known = nil
             guard let target = realPath(real), target == root || target.hasPrefix(root + "/") else {
                 return .error(.forbidden, "\(request.path) leads out of the served folder")
             }
             real = target
         }
-        var info = stat()
-        guard stat(real, &info) == 0 else { return .error(.notFound, "nothing is at \(request.path)") }
+        var info = known ?? stat()
+        guard known != nil || stat(real, &info) == 0 else { return .error(.notFound, "nothing is at \(request.path)") }
         switch info.st_mode & S_IFMT {
         case S_IFDIR:
             guard request.path.hasSuffix("/") else {
