@@ -147,15 +147,6 @@ func percentDecoded(_ bytes: [UInt8]) -> [UInt8] {
     return out
 }
 
-/// Where `needle` first occurs in `haystack`.
-func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
-    guard haystack.count >= needle.count else { return nil }
-    for start in 0...(haystack.count - needle.count) where haystack[start..<(start + needle.count)].elementsEqual(needle) {
-        return start..<(start + needle.count)
-    }
-    return nil
-}
-
 /// `mutant-runner --http-server NAME --root DIR --port N --request-seconds S --max-connections N`.
 func runHTTPServerMutant(_ arguments: [String]) -> Never {
     func fail(_ message: String, code: Int32) -> Never {

@@ -135,8 +135,8 @@ final class HTTPClient {
     }
 }
 
-/// Where `needle` first occurs in `haystack`.
-func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
+/// Where `needle` first occurs in `haystack` (also the HTTP mutants' proxies use it).
+package func firstRange(of needle: [UInt8], in haystack: [UInt8]) -> Range<Int>? {
     guard haystack.count >= needle.count else { return nil }
     for start in 0...(haystack.count - needle.count) where haystack[start] == needle[0] {
         if haystack[start..<(start + needle.count)].elementsEqual(needle) { return start..<(start + needle.count) }
