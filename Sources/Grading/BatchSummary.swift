@@ -12,7 +12,7 @@ extension BatchGrade {
         try Data(csv(rows).utf8).write(to: reports.appendingPathComponent("summary.csv"), options: .atomic)
     }
 
-    /// The table printed at the end, its columns aligned by terminal columns (a Chinese name is two a character).
+    /// The table printed at the end, its columns aligned by terminal columns (a Chinese character takes two).
     public func table(_ rows: [Row]) -> String {
         let chapters = gradedChapters
         let headers = [language.text("student", zh: "学生"), language.text("status", zh: "状态"), language.text("score", zh: "得分")]
