@@ -38,11 +38,13 @@ final class HTTPConnection {
     /// Whether every response queued has been sent.
     var isDrained: Bool { outgoing.isEmpty }
 
-    /// Queues a response's head and, unless `withBody` is false (HEAD, 304), its body.
+    /// Queues a response's head and, unless `withBody` is false (HEAD, 304), its body: bytes in
+    /// memory join the head (one send for both), a file follows it.
     func queue(head: [UInt8], body: HTTPResponse.Body, withBody: Bool) {
-        outgoing.append(.bytes(head, sent: 0))
+        var message = head
+        if case .bytes(let bytes) = body, withBody { message += bytes }
+        outgoing.append(.bytes(message, sent: 0))
         switch body {
-        case .bytes(let bytes) where withBody && !bytes.isEmpty: outgoing.append(.bytes(bytes, sent: 0))
         case .file(let descriptor, let offset, let length) where withBody && length > 0:
             outgoing.append(.file(descriptor: descriptor, offset: offset, remaining: length))
         case .file(let descriptor, _, _): close(descriptor)

@@ -72,6 +72,7 @@ public enum PercentDecoding {
     /// `text` with each `%XX` replaced by its byte; nil when a `%` is not followed by two hex
     /// digits, or the bytes are not UTF-8, or decode to a NUL.
     public static func decode(_ text: some StringProtocol) -> String? {
+        if !text.utf8.contains(UInt8(ascii: "%")) { return text.utf8.contains(0) ? nil : String(text) }
         var bytes: [UInt8] = []
         var input = Array(text.utf8)[...]
         while let byte = input.popFirst() {

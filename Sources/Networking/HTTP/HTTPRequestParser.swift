@@ -117,7 +117,7 @@ private struct Reader {
 
     /// `bytes` as text, or 400 naming `what` when they are not UTF-8.
     static func text(_ bytes: ArraySlice<UInt8>, _ what: String) throws(HTTPRequestError) -> String {
-        guard let text = String(validating: bytes, as: UTF8.self) else {
+        guard let text = bytes.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
             throw HTTPRequestError(.badRequest, "\(what) holds bytes that are not UTF-8")
         }
         return text
@@ -125,29 +125,31 @@ private struct Reader {
 
     /// `METHOD SP request-target SP HTTP-version` (RFC 9112 section 3).
     static func parseRequestLine(_ line: ArraySlice<UInt8>) throws(HTTPRequestError) -> (String, String, HTTPRequest.Version) {
-        let parts = line.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
-        guard parts.count == 3, !parts[0].isEmpty, !parts[1].isEmpty else {
+        let space = UInt8(ascii: " ")
+        guard let first = line.firstIndex(of: space), let second = line[(first + 1)...].firstIndex(of: space),
+              !line[(second + 1)...].contains(space), first > line.startIndex, second > first + 1 else {
             throw HTTPRequestError(.badRequest, "the request line is not METHOD TARGET VERSION: \(String(decoding: line, as: UTF8.self).debugDescription)")
         }
-        guard parts[0].allSatisfy(isToken) else {
-            throw HTTPRequestError(.badRequest, "the method \(String(decoding: parts[0], as: UTF8.self).debugDescription) is not a token")
+        let (method, target, version) = (line[..<first], line[(first + 1)..<second], line[(second + 1)...])
+        guard method.allSatisfy(isToken) else {
+            throw HTTPRequestError(.badRequest, "the method \(String(decoding: method, as: UTF8.self).debugDescription) is not a token")
         }
-        return (try text(parts[0], "the method"), try text(parts[1], "the request target"), try parseVersion(parts[2]))
+        return (try text(method, "the method"), try text(target, "the request target"), try parseVersion(version))
     }
 
     /// `HTTP/1.0` and `HTTP/1.1`; a later 1.x is answered as 1.1 (RFC 9110 section 6.2), HTTP/2 and
     /// later with 505, anything else with 400 (as CPython's http.server).
     static func parseVersion(_ version: ArraySlice<UInt8>) throws(HTTPRequestError) -> HTTPRequest.Version {
-        let characters = Array(version)
+        let byte = { (offset: Int) in version[version.startIndex + offset] }
         let digits = UInt8(ascii: "0")...UInt8(ascii: "9")
-        guard characters.count == 8, characters.starts(with: "HTTP/".utf8), characters[6] == UInt8(ascii: "."),
-              digits.contains(characters[5]), digits.contains(characters[7]) else {
+        guard version.count == 8, version.starts(with: "HTTP/".utf8), byte(6) == UInt8(ascii: "."),
+              digits.contains(byte(5)), digits.contains(byte(7)) else {
             throw HTTPRequestError(.badRequest, "the version \(String(decoding: version, as: UTF8.self).debugDescription) is not HTTP/x.y")
         }
-        if characters[5] != UInt8(ascii: "1") {
+        if byte(5) != UInt8(ascii: "1") {
             throw HTTPRequestError(.httpVersionNotSupported, "\(String(decoding: version, as: UTF8.self)) is not served: HTTP/1.0 and HTTP/1.1 are")
         }
-        return characters[7] == UInt8(ascii: "0") ? .http10 : .http11
+        return byte(7) == UInt8(ascii: "0") ? .http10 : .http11
     }
 
     /// `name: value`, the name a token right before the colon (RFC 9112 section 5), the value
@@ -233,18 +235,22 @@ private struct Reader {
             guard method == "OPTIONS" else { throw HTTPRequestError(.badRequest, "the target * is for OPTIONS only") }
             return ("*", nil)
         }
+        // Byte by byte: the target is ASCII but for what a client sends unencoded.
+        let slash = UInt8(ascii: "/")
         var rest = Substring(target)
-        for scheme in ["http://", "https://"] where rest.lowercased().hasPrefix(scheme) {
-            rest = rest.dropFirst(scheme.count)
-            rest = rest.firstIndex(of: "/").map { rest[$0...] } ?? "/"
+        if rest.utf8.first != slash {
+            for scheme in ["http://", "https://"] where rest.lowercased().hasPrefix(scheme) {
+                rest = rest.dropFirst(scheme.count)
+                rest = rest.utf8.firstIndex(of: slash).map { rest[$0...] } ?? "/"
+            }
         }
-        guard rest.hasPrefix("/") else { throw HTTPRequestError(.badRequest, "the target \(target.debugDescription) does not start with /") }
-        let question = rest.firstIndex(of: "?")
+        guard rest.utf8.first == slash else { throw HTTPRequestError(.badRequest, "the target \(target.debugDescription) does not start with /") }
+        let question = rest.utf8.firstIndex(of: UInt8(ascii: "?"))
         let rawPath = question.map { rest[..<$0] } ?? rest
         guard let path = PercentDecoding.decode(rawPath) else {
             throw HTTPRequestError(.badRequest, "the path \(String(rawPath).debugDescription) is not valid percent-encoding of UTF-8")
         }
-        return (path, question.map { String(rest[rest.index(after: $0)...]) })
+        return (path, question.map { String(rest[rest.utf8.index(after: $0)...]) })
     }
 }
 

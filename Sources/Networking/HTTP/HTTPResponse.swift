@@ -46,17 +46,26 @@ public struct HTTPResponse: Sendable {
     }
 
     /// The status line and header fields, ending in the blank line; `Content-Length` is the body's.
+    /// Built as bytes with room for a small body after it (the connection sends both at once).
     func head(version: HTTPRequest.Version, keepAlive: Bool, date: String) -> [UInt8] {
-        var text = "\(version == .http10 ? "HTTP/1.0" : "HTTP/1.1") \(status.code) \(status.reason)\r\n"
-        text += "Date: \(date)\r\nServer: concurrency-spec\r\n"
-        for (name, value) in headers { text += "\(name): \(value)\r\n" }
-        if status != .notModified { text += "Content-Length: \(body.count)\r\n" }
-        if !keepAlive {
-            text += "Connection: close\r\n"
-        } else if version == .http10 {
-            text += "Connection: keep-alive\r\n"
+        var head: [UInt8] = []
+        head.reserveCapacity(256 + (body.bytes?.count ?? 0))
+        func line(_ parts: String...) {
+            for part in parts { head += part.utf8 }
+            head += "\r\n".utf8
         }
-        return Array((text + "\r\n").utf8)
+        line(version == .http10 ? "HTTP/1.0 " : "HTTP/1.1 ", String(status.code), " ", status.reason)
+        line("Date: ", date)
+        line("Server: concurrency-spec")
+        for (name, value) in headers { line(name, ": ", value) }
+        if status != .notModified { line("Content-Length: ", String(body.count)) }
+        if !keepAlive {
+            line("Connection: close")
+        } else if version == .http10 {
+            line("Connection: keep-alive")
+        }
+        line()
+        return head
     }
 }
 

@@ -214,9 +214,12 @@ public final class HTTPServer {
     }
 
     private func secondsToNextDeadline() -> Double? {
-        let deadlines = connections.values.map(deadline(of:)) + (graceEnds.map { [$0] } ?? [])
-        guard let next = deadlines.min() else { return nil }
-        return max(0, ContinuousClock.now.duration(to: next).seconds)
+        var next = graceEnds
+        for connection in connections.values {
+            let due = deadline(of: connection)
+            if next.map({ due < $0 }) ?? true { next = due }
+        }
+        return next.map { max(0, ContinuousClock.now.duration(to: $0).seconds) }
     }
 
     /// Closes each connection past its deadline; a request that did not arrive in time is answered 408.

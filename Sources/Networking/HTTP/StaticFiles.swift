@@ -69,16 +69,43 @@ public struct StaticFiles: Sendable {
         }
     }
 
+    /// Files up to this size are read into memory and leave in the same send(2) as their head: for a
+    /// small file one copy costs less than a second send and sendfile's splice. Larger files are
+    /// sent with sendfile(2) and never read into memory.
+    static let smallFileLimit = 16 * 1024
+
     /// A regular file: 304 when it has not changed since `If-Modified-Since`, else its bytes.
     private func file(_ path: String, _ info: stat, _ request: HTTPRequest) -> HTTPResponse {
         let modified = info.st_mtim.tv_sec
-        let headers = [("Content-Type", MediaType.of(path)), ("Last-Modified", HTTPDate.format(modified))]
+        let headers: [(name: String, value: String)] = [("Content-Type", MediaType.of(path)), ("Last-Modified", HTTPDate.format(modified))]
         if let since = request.headers["If-Modified-Since"].flatMap(HTTPDate.parse), modified <= since {
             return HTTPResponse(.notModified, headers: headers)
         }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard descriptor >= 0 else { return .error(.forbidden, "\(request.path) cannot be read") }
-        return HTTPResponse(.ok, headers: headers, body: .file(descriptor: descriptor, offset: 0, length: Int(info.st_size)))
+        let size = Int(info.st_size)
+        guard size <= Self.smallFileLimit else {
+            return HTTPResponse(.ok, headers: headers, body: .file(descriptor: descriptor, offset: 0, length: size))
+        }
+        defer { close(descriptor) }
+        guard let bytes = Self.read(descriptor, upTo: size) else { return .error(.forbidden, "\(request.path) cannot be read") }
+        return HTTPResponse(.ok, headers: headers, body: .bytes(bytes))
+    }
+
+    /// Up to `size` bytes from the start of the file (fewer if it shrank since its stat: the
+    /// Content-Length is then what was read); nil when reading fails.
+    private static func read(_ descriptor: CInt, upTo size: Int) -> [UInt8]? {
+        var failed = false
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let got = pread(descriptor, buffer.baseAddress! + count, size - count, off_t(count))
+                if got < 0 && errno == EINTR { continue }
+                if got < 0 { failed = true }
+                if got <= 0 { break }
+                count += got
+            }
+        }
+        return failed ? nil : bytes
     }
 
     /// An HTML page linking each entry of the folder, folders first with their slash.
@@ -154,10 +181,13 @@ enum MediaType {
         "woff2": "font/woff2", "woff": "font/woff",
     ]
 
+    /// The type of the file at `path` by the extension of its last segment (`.HTML` as `.html`).
     static func of(_ path: String) -> String {
-        let name = path.split(separator: "/").last ?? ""
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "application/octet-stream" }
-        return byExtension[name[name.index(after: dot)...].lowercased()] ?? "application/octet-stream"
+        let bytes = path.utf8
+        let name = bytes.lastIndex(of: UInt8(ascii: "/")).map(bytes.index(after:)) ?? bytes.startIndex
+        guard let dot = bytes[name...].lastIndex(of: UInt8(ascii: ".")), dot != name else { return "application/octet-stream" }
+        let fileExtension = String(path[bytes.index(after: dot)...])
+        return byExtension[fileExtension] ?? byExtension[fileExtension.lowercased()] ?? "application/octet-stream"
     }
 }
 
@@ -166,13 +196,28 @@ enum HTTPDate {
     static let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
     static let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
+    /// `seconds` since the epoch as an IMF-fixdate, always 29 ASCII bytes, written byte by byte
+    /// (a server formats one for every response it sends).
     static func format(_ seconds: time_t) -> String {
         var time = seconds
         var parts = tm()
         gmtime_r(&time, &parts)
-        let two = { (n: Int32) in String(n).leftPadded(to: 2) }
-        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
-            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(29)
+        func append(_ text: String) { bytes += text.utf8 }
+        func append(_ number: Int32, digits: Int) {
+            var divisor: Int32 = 1
+            for _ in 1..<digits { divisor *= 10 }
+            while divisor > 0 {
+                bytes.append(UInt8(ascii: "0") + UInt8(number / divisor % 10))
+                divisor /= 10
+            }
+        }
+        append(days[Int(parts.tm_wday)]); append(", "); append(parts.tm_mday, digits: 2); append(" ")
+        append(months[Int(parts.tm_mon)]); append(" "); append(parts.tm_year + 1900, digits: 4); append(" ")
+        append(parts.tm_hour, digits: 2); append(":"); append(parts.tm_min, digits: 2); append(":")
+        append(parts.tm_sec, digits: 2); append(" GMT")
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The seconds of an IMF-fixdate, the form every current client sends; nil for anything else
