@@ -112,6 +112,25 @@ import Testing
         #expect(status(of: text) == expected, "\(text.debugDescription)")
     }
 
+    /// Verify that raw UTF-8 in the target and in a field value is read as text, and bytes that are
+    /// not UTF-8 (a lone 0xFF, a truncated sequence) in the target, a name or a value are 400.
+    @Test func rawBytesMustBeUTF8() throws {
+        func parse(_ bytes: [UInt8]) throws(HTTPRequestError) -> HTTPRequest? {
+            var parser = HTTPRequestParser()
+            parser.append(bytes)
+            return try parser.next()
+        }
+        let request = try #require(try parse(Array("GET /你好 HTTP/1.0\r\nX-Name: é\r\n\r\n".utf8)))
+        #expect(request.path == "/你好" && request.headers["x-name"] == "é")
+        for bad: [UInt8] in [[0xFF], [0xE4, 0xBD], [0xC0, 0x80]] {
+            for (before, after) in [("GET /", " HTTP/1.0\r\n\r\n"), ("GET / HTTP/1.0\r\nX: ", "\r\n\r\n"), ("GET / HTTP/1.0\r\nX", ": y\r\n\r\n")] {
+                let bytes = Array(before.utf8) + bad + Array(after.utf8)
+                #expect(throws: HTTPRequestError.self, "\(bad) in \(before.debugDescription)") { try parse(bytes) }
+                do throws(HTTPRequestError) { _ = try parse(bytes) } catch { #expect(error.status == .badRequest) }
+            }
+        }
+    }
+
     /// Verify that the limits are found before the rest arrives: a request line over its limit is
     /// 414 with no end of line yet, a header section over its limit or too many fields 431.
     @Test func limitsAreFoundEarly() {

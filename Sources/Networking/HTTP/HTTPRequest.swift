@@ -53,7 +53,7 @@ public struct HTTPHeaders: Sendable, Equatable {
     public init(_ fields: [(name: String, value: String)] = []) { self.fields = fields }
 
     /// The first value of `name`, or nil.
-    public subscript(_ name: String) -> String? { values(name).first }
+    public subscript(_ name: String) -> String? { fields.first { $0.name.caseInsensitiveEquals(name) }?.value }
 
     /// Every value of `name`, in order.
     public func values(_ name: String) -> [String] {

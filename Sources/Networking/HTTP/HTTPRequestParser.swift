@@ -117,7 +117,9 @@ private struct Reader {
 
     /// `bytes` as text, or 400 naming `what` when they are not UTF-8.
     static func text(_ bytes: ArraySlice<UInt8>, _ what: String) throws(HTTPRequestError) -> String {
-        guard let text = bytes.withUnsafeBufferPointer({ String(validating: $0, as: UTF8.self) }) else {
+        // Decoding repairs what is not UTF-8 (as U+FFFD): when the text's bytes differ, it was not.
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard text.utf8.elementsEqual(bytes) else {
             throw HTTPRequestError(.badRequest, "\(what) holds bytes that are not UTF-8")
         }
         return text

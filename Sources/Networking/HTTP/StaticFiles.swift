@@ -24,9 +24,9 @@ public struct StaticFiles: Sendable {
     /// The response to GET (or HEAD: the server sends no body) of `request`'s path.
     public func respond(to request: HTTPRequest) -> HTTPResponse {
         var segments: [Substring] = []
-        for segment in request.path.split(separator: "/") where segment != "." {
-            if segment == ".." { return .error(.forbidden, "a path may not go up with ..") }
-            segments.append(segment)
+        for bytes in request.path.utf8.split(separator: UInt8(ascii: "/")) where !bytes.elementsEqual(".".utf8) {
+            if bytes.elementsEqual("..".utf8) { return .error(.forbidden, "a path may not go up with ..") }
+            segments.append(Substring(bytes))
         }
         // Segment by segment, so that a link leading out is refused whatever follows it, and
         // whether something exists outside is never told.
@@ -34,7 +34,8 @@ public struct StaticFiles: Sendable {
         // What the last segment is, when it is no link: then its lstat is the stat to serve it by.
         var known: stat?
         for segment in segments {
-            real += "/" + segment
+            real += "/"
+            real += segment
             var link = stat()
             guard lstat(real, &link) == 0 else { return .error(.notFound, "nothing is at \(request.path)") }
             guard link.st_mode & S_IFMT == S_IFLNK else {
