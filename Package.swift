@@ -40,6 +40,9 @@ let package = Package(
         // The course's HTTPServer v2.0: `http-server --root DIR --port N`.
         .executable(name: "http-server", targets: ["http-server"]),
         .executable(name: "chat-client", targets: ["chat-client"]),
+        // The course's FTP file server and its client: `ftp-server --root DIR --port N`, `ftp-client HOST PORT`.
+        .executable(name: "ftp-server", targets: ["ftp-server"]),
+        .executable(name: "ftp-client", targets: ["ftp-client"]),
     ],
     // No dependencies: a student's package depends on this one, and must build offline without
     // resolving anything into its own folder.
@@ -61,6 +64,8 @@ let package = Package(
         .executableTarget(name: "chat-server", dependencies: ["Conformance", "Networking", "CSystem"]),
         .executableTarget(name: "http-server", dependencies: ["Conformance", "Networking", "CSystem"]),
         .executableTarget(name: "chat-client", dependencies: ["Conformance", "Networking"]),
+        .executableTarget(name: "ftp-server", dependencies: ["Conformance", "Networking", "CSystem"]),
+        .executableTarget(name: "ftp-client", dependencies: ["Conformance", "Networking"]),
         // `make bench`: the reference measured beside its peers (Benchmarks/*.py, C).
         .executableTarget(name: "bench", dependencies: ["Conformance", "Multiprocessing", "Threading", "Coroutines", "Grading"], path: "Benchmarks/bench"),
         .executableTarget(name: "gil-demo", dependencies: ["Conformance", "Threading", "Multiprocessing"], path: "Demos/gil-demo"),
@@ -77,7 +82,7 @@ let package = Package(
     } + [
         .testTarget(name: "ConformanceTests", dependencies: [
             "Conformance", "Grading", "ConformanceTesting", "Processes", "Multiprocessing", "Threading", "Networking", "Coroutines",
-            "reference-runner", "mutant-runner", "conformance", "grade", "echo-server", "chat-server", "chat-client", "http-server",
+            "reference-runner", "mutant-runner", "conformance", "grade", "echo-server", "chat-server", "chat-client", "http-server", "ftp-server", "ftp-client",
             "proc-states",
         ] + samples.map { .target(name: "sample-\($0)") } + helpers.map { .target(name: $0) }),
     ]

@@ -27,7 +27,14 @@ int cs_stop_by_shutdown_install(void) {
     action.sa_flags = SA_RESTART;
     sigemptyset(&action.sa_mask);
     if (sigaction(SIGINT, &action, NULL) != 0) return -1;
-    return sigaction(SIGTERM, &action, NULL);
+    if (sigaction(SIGTERM, &action, NULL) != 0) return -1;
+    // A blocked signal mask is inherited across exec: a server started by a thread that blocks
+    // SIGTERM would never see its stop.
+    sigset_t stops;
+    sigemptyset(&stops);
+    sigaddset(&stops, SIGINT);
+    sigaddset(&stops, SIGTERM);
+    return sigprocmask(SIG_UNBLOCK, &stops, NULL);
 }
 
 void cs_stop_watch(int listener, int client) {

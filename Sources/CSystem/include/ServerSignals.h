@@ -11,7 +11,8 @@
 /// Installs handlers for SIGINT and SIGTERM (with SA_RESTART) that set the stop flag, then call
 /// shutdown(SHUT_RDWR) on the watched listener and client. That wakes the blocked call: accept
 /// on a shut-down listener fails with EINVAL, recv on a shut-down socket returns 0 bytes (a UDP
-/// socket too). Returns -1 with errno if sigaction fails.
+/// socket too). Unblocks both in the calling thread (a blocked mask is inherited across exec, and
+/// threads started later inherit the caller's). Returns -1 with errno if sigaction fails.
 int cs_stop_by_shutdown_install(void);
 /// Sets the descriptors the handler shuts down; -1 watches none.
 void cs_stop_watch(int listener, int client);
