@@ -68,7 +68,12 @@ int cs_children_install(void) {
     action.sa_handler = child_handler;
     action.sa_flags = SA_RESTART | SA_NOCLDSTOP;
     sigemptyset(&action.sa_mask);
-    return sigaction(SIGCHLD, &action, NULL);
+    if (sigaction(SIGCHLD, &action, NULL) != 0) return -1;
+    // As for the stop signals: a SIGCHLD blocked since exec would leave every child a zombie.
+    sigset_t child;
+    sigemptyset(&child);
+    sigaddset(&child, SIGCHLD);
+    return sigprocmask(SIG_UNBLOCK, &child, NULL);
 }
 
 int cs_children_add(pid_t pid) {

@@ -232,4 +232,273 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: site.root.deletingLastPathComponent().appendingPathComponent("secret.txt").path))
         #expect(server.stop() == 0)
     }
+
+    /// Names in the root that are uploads in progress (the hidden files an upload writes first).
+    func uploadsInProgress(_ site: Site) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: site.root.path).filter { $0.contains(".upload-") }
+    }
+
+    /// Verify that uploads are atomic: a client that leaves midway (resetting its data connection, or
+    /// closing its control connection before its data connection) leaves no file and no hidden part; two clients uploading one name at once leave one of the
+    /// two versions whole; a listing during an upload does not show it; an upload over the limit is
+    /// 552 and leaves nothing.
+    @Test(arguments: ["thread", "process"])
+    func uploadsAreAtomic(_ model: String) throws {
+        let site = try Site()
+        let server = try Server(site, ["--model", model, "--max-upload-bytes", "20000000"])
+        let script = #"""
+            import ftplib, io, socket, struct, sys, threading
+            port = int(sys.argv[1])
+            def connect():
+                f = ftplib.FTP()
+                f.connect("127.0.0.1", port)
+                f.login()
+                return f
+            # Clients that leave midway, after 1 MB: one resets its data connection, the other closes
+            # its control connection, then its data connection (as a process that ends may).
+            for name in ["reset.bin", "leaves.bin"]:
+                f = connect()
+                f.voidcmd("TYPE I")
+                data = f.transfercmd(f"STOR {name}")
+                data.sendall(b"x" * 1000000)
+                if name == "reset.bin":
+                    data.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                else:
+                    f.sock.shutdown(socket.SHUT_RDWR)
+                data.close()
+            # Two clients upload one name at once, each 8 MB of its own byte.
+            versions = {name: bytes([ord(name)]) * 8000000 for name in "ab"}
+            def upload(name):
+                f = connect()
+                f.storbinary("STOR same.bin", io.BytesIO(versions[name]), blocksize=65536)
+                f.quit()
+            threads = [threading.Thread(target=upload, args=(name,)) for name in versions]
+            for thread in threads: thread.start()
+            seen = connect().nlst()
+            for thread in threads: thread.join()
+            got = io.BytesIO()
+            connect().retrbinary("RETR same.bin", got.write)
+            print("whole:", got.getvalue() in versions.values(), "listed during:", [n for n in seen if "upload" in n])
+            f = connect()
+            try:
+                f.storbinary("STOR big.bin", io.BytesIO(b"y" * 30000000))
+                print("over the limit: stored")
+            except ftplib.error_perm as error:
+                print("over the limit:", str(error)[:3])
+            except OSError:
+                # The server closed the data connection with bytes unread: a reset, then its reply.
+                try:
+                    f.getresp()
+                except ftplib.error_perm as error:
+                    print("over the limit:", str(error)[:3])
+            """#
+        let run = try Spawn.run("/usr/bin/env", ["python3", "-c", script, String(server.port), site.root.path], timeout: 120)
+        #expect(run.succeeded && run.stdout == "whole: True listed during: []\nover the limit: 552\n", "\(run.stdout)\(run.stderr)")
+        // The sessions of the clients that left end on their own, removing their hidden parts.
+        let deadline = Date().addingTimeInterval(10)
+        while try !uploadsInProgress(site).isEmpty && Date() < deadline { usleep(20_000) }
+        #expect(try uploadsInProgress(site).isEmpty)
+        let names = try FileManager.default.contentsOfDirectory(atPath: site.root.path)
+        #expect(!names.contains("reset.bin") && !names.contains("leaves.bin") && !names.contains("big.bin") && names.contains("same.bin"), "\(names)")
+        #expect(server.stop() == 0)
+    }
+
+    /// Verify the limits: past `--max-clients` a client is answered 421 and closed (and served again
+    /// once one leaves), a control connection idle past `--idle-seconds` is answered 421 and closed,
+    /// and a stop with clients still connected ends their sessions and exits 0.
+    @Test(arguments: ["thread", "process"])
+    func limitsAndStopping(_ model: String) throws {
+        let site = try Site()
+        let server = try Server(site, ["--model", model, "--max-clients", "2", "--idle-seconds", "1"])
+        let script = #"""
+            import ftplib, socket, sys, time
+            port = int(sys.argv[1])
+            def greeting():
+                s = socket.create_connection(("127.0.0.1", port))
+                s.settimeout(10)
+                return s, s.recv(1000).decode()[:3]
+            a, first = greeting()
+            b, second = greeting()
+            c, third = greeting()
+            print(first, second, third, c.recv(1000) == b"")
+            started = time.time()
+            print("idle:", a.recv(1000).decode()[:3], a.recv(1000) == b"", round(time.time() - started) <= 3)
+            b.close()
+            # Once the server has seen both sessions end (asynchronously), a client is served again.
+            deadline = time.time() + 10
+            while True:
+                f = ftplib.FTP()
+                try:
+                    answer = f.connect("127.0.0.1", port)[:3]
+                    break
+                except ftplib.error_temp as error:
+                    answer = str(error)[:3]
+                    if time.time() > deadline:
+                        break
+                    time.sleep(0.02)
+            print(answer, f.login()[:3])
+            """#
+        #expect(try python(script, port: server.port) == "220 220 421 True\nidle: 421 True True\n220 230\n")
+        #expect(server.stop() == 0)
+        // Clients logged in and waiting when the stop comes: it ends their sessions (they see the close).
+        let busy = try Server(site, ["--model", model])
+        let clients = Process()
+        clients.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        clients.arguments = ["python3", "-c", """
+            import ftplib, sys
+            sessions = [ftplib.FTP() for _ in range(3)]
+            for f in sessions:
+                f.connect("127.0.0.1", int(sys.argv[1]))
+                f.login()
+            print("ready", flush=True)
+            for f in sessions:
+                try:
+                    f.sendcmd("NOOP")
+                    f.getresp()
+                except (EOFError, OSError, ftplib.Error):
+                    pass
+            """, String(busy.port)]
+        let ready = Pipe()
+        clients.standardOutput = ready
+        try clients.run()
+        defer { if clients.isRunning { clients.terminate() } }
+        #expect(String(decoding: ready.fileHandleForReading.availableData, as: UTF8.self).hasPrefix("ready"))
+        #expect(busy.stop() == 0)
+        clients.waitUntilExit()
+        #expect(clients.terminationStatus == 0)
+    }
+
+    /// Verify that 50 clients at once, each uploading a file of its own (256 KiB of random bytes)
+    /// and downloading it back beside a file all of them download, get every byte right (SHA-256),
+    /// with each model.
+    @Test(arguments: ["thread", "process"])
+    func fiftyClientsAtOnce(_ model: String) throws {
+        let site = try Site()
+        try Data((0..<1_000_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }).write(to: site.root.appendingPathComponent("shared.bin"))
+        let server = try Server(site, ["--model", model])
+        let script = #"""
+            import ftplib, hashlib, io, os, sys, threading
+            port = int(sys.argv[1])
+            shared = hashlib.sha256(open(os.path.join(sys.argv[2], "shared.bin"), "rb").read()).hexdigest()
+            start = threading.Barrier(50)
+            results = []
+            def client(number):
+                mine = os.urandom(256 * 1024)
+                f = ftplib.FTP(timeout=60)
+                f.connect("127.0.0.1", port)
+                f.login()
+                start.wait()
+                f.storbinary(f"STOR client-{number}.bin", io.BytesIO(mine))
+                back, other = io.BytesIO(), io.BytesIO()
+                f.retrbinary(f"RETR client-{number}.bin", back.write)
+                f.retrbinary("RETR shared.bin", other.write)
+                f.quit()
+                results.append(hashlib.sha256(back.getvalue()).digest() == hashlib.sha256(mine).digest()
+                               and hashlib.sha256(other.getvalue()).hexdigest() == shared)
+            threads = [threading.Thread(target=client, args=(number,)) for number in range(50)]
+            for thread in threads: thread.start()
+            for thread in threads: thread.join()
+            print(len(results), all(results))
+            """#
+        let run = try Spawn.run("/usr/bin/env", ["python3", "-c", script, String(server.port), site.root.path], timeout: 300)
+        #expect(run.succeeded && run.stdout == "50 True\n", "\(run.stdout)\(run.stderr)")
+        #expect(server.stop() == 0)
+    }
+
+    /// Verify a 200 MiB download (curl, binary) and upload (the project's client), byte for byte.
+    @Test func twoHundredMiBBothWays() throws {
+        let curl = try #require(Spawn.which("curl"), "curl is missing (Debian: apt-get install curl)")
+        let site = try Site()
+        let local = try Repository.temporaryFolder()
+        defer { for folder in [site.root, site.outside, local] { try? FileManager.default.removeItem(at: folder) } }
+        let big = site.root.appendingPathComponent("big.bin")
+        let mebibyte = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 11) })
+        FileManager.default.createFile(atPath: big.path, contents: nil)
+        let writer = try FileHandle(forWritingTo: big)
+        for index in 0..<200 { writer.write(mebibyte + Data([UInt8(index)])) }
+        try writer.close()
+        let server = try Server(site)
+        let fetched = try Spawn.run(curl, ["-sS", "-o", local.appendingPathComponent("big.bin").path, "ftp://127.0.0.1:\(server.port)/big.bin"], timeout: 300)
+        #expect(fetched.succeeded, "\(fetched.stderr)")
+        let sums = try Spawn.run("/usr/bin/env", ["sha256sum", big.path, local.appendingPathComponent("big.bin").path], timeout: 120).stdout
+            .split(separator: "\n").map { $0.prefix(64) }
+        #expect(sums.count == 2 && sums[0] == sums[1])
+        let client = RunnerCommand.sibling("ftp-client").executable
+        let upload = try Spawn.run("/bin/sh", ["-c", "printf 'put %s again.bin\\nquit\\n' \"$2\" | \"$0\" 127.0.0.1 \"$1\"",
+                                               client, String(server.port), local.appendingPathComponent("big.bin").path], timeout: 300)
+        #expect(upload.succeeded && upload.stdout.contains("uploaded"), "\(upload.stdout)\(upload.stderr)")
+        let again = try Spawn.run("/usr/bin/env", ["sha256sum", site.root.appendingPathComponent("again.bin").path], timeout: 120).stdout
+        #expect(again.prefix(64) == sums.first)
+        #expect(server.stop() == 0)
+    }
+
+    /// Verify the course's prompting client: its menu, list, get, put, the server's errors shown
+    /// with their replies, a wrong command answered with the menu, and quit.
+    @Test func ftpClientPrompts() throws {
+        let site = try Site()
+        let server = try Server(site)
+        let local = try Repository.temporaryFolder()
+        try "from the client\n".write(to: local.appendingPathComponent("mine.txt"), atomically: true, encoding: .utf8)
+        let commands = "list\nget a.txt\nget nothing.txt\nput mine.txt\nput missing.txt\nlist sub\nfly away\nquit\n"
+        let run = try Spawn.run("/bin/sh", ["-c", "cd \"$2\" && printf '%s' \"$3\" | \"$0\" 127.0.0.1 \"$1\"",
+                                            RunnerCommand.sibling("ftp-client").executable, String(server.port), local.path, commands], timeout: 60)
+        #expect(run.succeeded, "\(run.stdout)\(run.stderr)")
+        let output = run.stdout
+        #expect(output.hasPrefix("connected: concurrency-spec FTP server ready\ncommands: list [FOLDER] | get NAME [LOCAL] | put LOCAL [NAME] | quit\n"))
+        #expect(output.contains(" a.txt\r\n") || output.contains(" a.txt\n"))
+        #expect(output.contains("downloaded a.txt into a.txt\n") && output.contains("server: 550 /nothing.txt: no such file or folder\n"))
+        #expect(output.contains("uploaded mine.txt as mine.txt\n") && output.contains("local file missing.txt: "))
+        #expect(output.contains(" lines.txt") && output.contains("unknown command or wrong number of arguments: fly away\n"))
+        #expect(try String(contentsOf: local.appendingPathComponent("a.txt"), encoding: .utf8) == "hello\n")
+        #expect(try String(contentsOf: site.root.appendingPathComponent("mine.txt"), encoding: .utf8) == "from the client\n")
+        #expect(!FileManager.default.fileExists(atPath: local.appendingPathComponent("nothing.txt").path)
+                && !FileManager.default.fileExists(atPath: local.appendingPathComponent("nothing.txt.part").path))
+        #expect(server.stop() == 0)
+    }
+
+    /// Verify that bad arguments are refused with a message and the usage: a root that is not a
+    /// folder, an unknown model, a bad number, an unreadable users file; and the client's.
+    @Test func badArgumentsAreRefused() throws {
+        let server = RunnerCommand.sibling("ftp-server").executable
+        let cases: [([String], Int32, String)] = [
+            (["--root", "/nonexistent", "--port", "0"], 1, "cannot serve /nonexistent"),
+            (["--root", "/tmp", "--port", "0", "--model", "fiber"], 64, "--model is thread or process"),
+            (["--root", "/tmp", "--port", "70000"], 64, "is not a port"),
+            (["--root", "/tmp", "--port", "0", "--max-clients", "0"], 64, "--max-clients must be a positive whole number"),
+            (["--root", "/tmp", "--port", "0", "--users", "/nonexistent"], 66, "cannot read --users /nonexistent"),
+            (["--root", "/tmp", "--port", "0", "--no-anonymous"], 64, "no one could log in"),
+            (["--root", "/tmp"], 64, "usage: ftp-server"),
+        ]
+        for (arguments, code, message) in cases {
+            let run = try Spawn.run(server, arguments, timeout: 30)
+            #expect(run.status == .exited(code: code) && run.stderr.contains(message), "\(arguments): \(run.stderr)")
+        }
+        let client = RunnerCommand.sibling("ftp-client").executable
+        let unreachable = try Spawn.run(client, ["127.0.0.1", "1"], timeout: 30)
+        #expect(unreachable.status == .exited(code: 69) && unreachable.stderr.contains("cannot log in to 127.0.0.1:1"))
+        let usage = try Spawn.run(client, ["127.0.0.1"], timeout: 30)
+        #expect(usage.status == .exited(code: 64) && usage.stderr.contains("usage: ftp-client HOST PORT"))
+    }
+
+    /// Verify named users from `--users`: the right password logs in, a wrong one is 530, and with
+    /// `--no-anonymous` an anonymous login is 530.
+    @Test func namedUsers() throws {
+        let site = try Site()
+        let users = try Repository.temporaryFolder().appendingPathComponent("users")
+        try "# name:password\nalice:wonderland\n\nbob:b:c\n".write(to: users, atomically: true, encoding: .utf8)
+        let server = try Server(site, ["--users", users.path, "--no-anonymous"])
+        let script = #"""
+            import ftplib, sys
+            def login(user, password):
+                f = ftplib.FTP()
+                f.connect("127.0.0.1", int(sys.argv[1]))
+                try:
+                    return f.login(user, password)[:3]
+                except ftplib.all_errors as error:
+                    return str(error)[:3]
+            print(login("alice", "wonderland"), login("alice", "x"), login("bob", "b:c"), login("anonymous", "a@b"))
+            """#
+        #expect(try python(script, port: server.port) == "230 530 230 530\n")
+        #expect(server.stop() == 0)
+    }
 }

@@ -23,7 +23,8 @@ int cs_stop_requested(void);
 // MARK: A fork server's children, reaped as soon as they end.
 /// Installs a SIGCHLD handler (SA_RESTART | SA_NOCLDSTOP) that reaps every ended child with
 /// waitpid(WNOHANG) and removes it from the table of live children, so no zombie stays while
-/// the server waits in accept. Returns -1 with errno if sigaction fails.
+/// the server waits in accept, and unblocks SIGCHLD in the calling thread. Returns -1 with errno
+/// if sigaction fails.
 int cs_children_install(void);
 /// Adds a child just forked. Call it with SIGCHLD blocked, as every function below: the table
 /// is shared with the handler. Returns -1 if the table cannot grow (errno ENOMEM).
