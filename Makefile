@@ -59,10 +59,14 @@ bench: http-clients
 	$(SWIFT) build -c release --product bench
 	$(SWIFT) build -c release --product echo-server
 	$(SWIFT) build -c release --product http-server
+	$(SWIFT) build -c release --product ftp-server
 	@mkdir -p .build/peers
 	@python3.11 -c "import greenlet, gevent" 2>/dev/null || python3.11 -m pip install --quiet greenlet gevent \
 	  || python3.11 -m pip install --quiet --break-system-packages greenlet gevent \
 	  || echo "cannot install greenlet and gevent: their peers are missing"
+	@python3.11 -c "import pyftpdlib" 2>/dev/null || python3.11 -m pip install --quiet pyftpdlib \
+	  || python3.11 -m pip install --quiet --break-system-packages pyftpdlib \
+	  || echo "cannot install pyftpdlib: its peer is missing"
 	@for peer in Benchmarks/peers/*.c; do \
 	  $(CC) -O2 -pthread -ISources/CSystem/include -o .build/peers/$$(basename $$peer .c) $$peer || echo "cannot build the C peer $$peer"; \
 	done

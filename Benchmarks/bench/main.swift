@@ -56,6 +56,8 @@ func c(_ name: String, _ arguments: [String]) -> Peer {
 }
 
 let httpRequests = RequestsInTurns()
+let ftpSingle = ThroughputInTurns(FTPBenchmarks.single)
+let ftpFifty = ThroughputInTurns(FTPBenchmarks.fifty)
 
 let rows = [
     Row(name: "pool: tiny tasks, applyAsync then get", unit: "tasks/s",
@@ -88,7 +90,11 @@ let rows = [
     Row(name: "http: a 613-byte file, wrk with 64 connections", unit: "requests/s",
         project: { try httpRequests.figure(of: "reference") },
         peers: HTTPBenchmarks.servers.dropFirst().map { server in Peer(name: server.name) { try httpRequests.figure(of: server.name) } }),
-] + EchoBenchmarks.models.flatMap { model in
+] + [(ftpSingle, "ftp: one client downloading a 200 MiB file"), (ftpFifty, "ftp: 50 clients at once, each downloading a 20 MiB file")].map { turns, name in
+    Row(name: name, unit: "MiB/s",
+        project: { try turns.figure(of: "reference") },
+        peers: (FTPBenchmarks.servers.dropFirst().map(\.name) + [FTPBenchmarks.rawCopy]).map { peer in Peer(name: peer) { try turns.figure(of: peer) } })
+} + EchoBenchmarks.models.flatMap { model in
     // Per model: round trips with the servers taking turns (with 100 clients, and 1,000 for some), and
     // the memory an idle client costs.
     model.roundTripClients.map { clients in

@@ -19,8 +19,9 @@ final class FTPPassive {
 
     deinit { listener.close() }
 
-    /// The client's data connection, once it comes (within `seconds`), with `seconds` as its
-    /// timeout for each send and receive.
+    /// The client's data connection, once it comes (within `seconds`). It stays blocking, so that
+    /// sendfile(2) sends a whole file in one call, with `seconds` as the kernel's limit on each send
+    /// and receive (SO_SNDTIMEO, SO_RCVTIMEO: a stalled transfer fails with EAGAIN).
     func accept(within seconds: Double) throws(SocketError) -> Socket {
         try listener.setTimeout(seconds)
         while true {
@@ -29,7 +30,12 @@ final class FTPPassive {
                 connection.close()
                 continue
             }
-            try connection.setTimeout(seconds)
+            var limit = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1_000_000))
+            for option in [SO_SNDTIMEO, SO_RCVTIMEO] {
+                guard setsockopt(connection.descriptor, SOL_SOCKET, option, &limit, socklen_t(MemoryLayout<timeval>.size)) == 0 else {
+                    throw .system(call: "setsockopt(SO_SNDTIMEO, SO_RCVTIMEO)", errno: .current)
+                }
+            }
             return connection
         }
     }
@@ -57,7 +63,7 @@ enum FTPTransfer {
 
     /// Sends the file at `path`: in binary (TYPE I) as it is, with sendfile(2); in ASCII (TYPE A)
     /// with each LF sent as CRLF.
-    static func sendFile(_ path: String, ascii: Bool, on data: Socket, timeout: Double) throws(Failure) {
+    static func sendFile(_ path: String, ascii: Bool, on data: Socket) throws(Failure) {
         defer { data.close() }
         let file = open(path, O_RDONLY | O_CLOEXEC)
         guard file >= 0 else { throw .file(.current) }
@@ -78,15 +84,13 @@ enum FTPTransfer {
                 do throws(SocketError) { try data.sendAll(converted) } catch { throw .connection(error) }
             }
         }
-        // The data socket has a timeout, so it is non-blocking: wait for room with poll(2).
+        // The whole file in as few calls as the kernel allows; EAGAIN is the send timeout passing.
         while true {
-            let count = sendfile(data.descriptor, file, nil, 1 << 20)
+            let count = sendfile(data.descriptor, file, nil, 1 << 30)
             if count > 0 { continue }
             if count == 0 { return }
             if errno == EINTR { continue }
-            guard errno == EAGAIN else { throw .connection(.system(call: "sendfile", errno: .current)) }
-            var entry = pollfd(fd: data.descriptor, events: Int16(POLLOUT), revents: 0)
-            if poll(&entry, 1, Int32(timeout * 1000)) == 0 { throw .connection(.timedOut) }
+            throw .connection(errno == EAGAIN ? .timedOut : .system(call: "sendfile", errno: .current))
         }
     }
 

@@ -238,7 +238,7 @@ final class FTPSession {
             return true
         }
         return finished { () throws(FTPTransfer.Failure) in
-            try FTPTransfer.sendFile(found.path, ascii: ascii, on: data, timeout: configuration.dataSeconds)
+            try FTPTransfer.sendFile(found.path, ascii: ascii, on: data)
             return "Transfer complete"
         }
     }
