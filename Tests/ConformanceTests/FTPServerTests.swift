@@ -39,39 +39,9 @@ import Testing
         }
     }
 
-    /// The server on `site`; stopped with SIGTERM (and expected to exit 0) by `stop`.
-    final class Server {
-        let process = Process()
-        let port: UInt16
-
-        init(_ site: Site, _ arguments: [String] = []) throws {
-            process.executableURL = URL(fileURLWithPath: RunnerCommand.sibling("ftp-server").executable)
-            process.arguments = ["--root", site.root.path, "--port", "0"] + arguments
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-            guard line.hasPrefix("listening on 127.0.0.1:"), let port = UInt16(line.dropFirst(23).prefix { $0.isNumber }) else {
-                process.terminate()
-                throw Failure(description: "the first line was \(line.debugDescription)")
-            }
-            self.port = port
-        }
-
-        /// SIGTERM, then the exit status (nil: still running after 10 s, then killed).
-        func stop() -> Int32? {
-            guard process.isRunning else { return process.terminationStatus }
-            kill(process.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < deadline { usleep(2000) }
-            guard !process.isRunning else {
-                kill(process.processIdentifier, SIGKILL)
-                return nil
-            }
-            return process.terminationStatus
-        }
-
-        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+    /// `ftp-server` on `site`; stopped with SIGTERM (and expected to exit 0) by `stop`.
+    func start(_ site: Site, _ arguments: [String] = []) throws -> ServerProcess {
+        try ServerProcess("ftp-server", ["--root", site.root.path, "--port", "0"] + arguments)
     }
 
     struct Failure: Error, CustomStringConvertible { let description: String }
@@ -89,7 +59,7 @@ import Testing
     @Test(arguments: ["thread", "process"])
     func ftplibUsesEveryCommand(_ model: String) throws {
         let site = try Site()
-        let server = try Server(site, ["--model", model])
+        let server = try start(site, ["--model", model])
         let script = #"""
             import ftplib, io, sys
             f = ftplib.FTP()
@@ -152,7 +122,7 @@ import Testing
     @Test func curlListsDownloadsAndUploads() throws {
         let curl = try #require(Spawn.which("curl"), "curl is missing (Debian: apt-get install curl)")
         let site = try Site()
-        let server = try Server(site)
+        let server = try start(site)
         let base = "ftp://127.0.0.1:\(server.port)"
         for extra in [[], ["--disable-epsv"]] {
             let listing = try Spawn.run(curl, ["-sS"] + extra + ["\(base)/"], timeout: 60)
@@ -181,7 +151,7 @@ import Testing
     func jailRefusesEveryWayOut(_ model: String) throws {
         let site = try Site()
         let before = try site.outsideContents()
-        let server = try Server(site, ["--model", model])
+        let server = try start(site, ["--model", model])
         let script = #"""
             import ftplib, io, sys
             f = ftplib.FTP()
@@ -245,7 +215,7 @@ import Testing
     @Test(arguments: ["thread", "process"])
     func uploadsAreAtomic(_ model: String) throws {
         let site = try Site()
-        let server = try Server(site, ["--model", model, "--max-upload-bytes", "20000000"])
+        let server = try start(site, ["--model", model, "--max-upload-bytes", "20000000"])
         let script = #"""
             import ftplib, io, socket, struct, sys, threading
             port = int(sys.argv[1])
@@ -309,7 +279,7 @@ import Testing
     @Test(arguments: ["thread", "process"])
     func limitsAndStopping(_ model: String) throws {
         let site = try Site()
-        let server = try Server(site, ["--model", model, "--max-clients", "2", "--idle-seconds", "1"])
+        let server = try start(site, ["--model", model, "--max-clients", "2", "--idle-seconds", "1"])
         let script = #"""
             import ftplib, socket, sys, time
             port = int(sys.argv[1])
@@ -341,7 +311,7 @@ import Testing
         #expect(try python(script, port: server.port) == "220 220 421 True\nidle: 421 True True\n220 230\n")
         #expect(server.stop() == 0)
         // Clients logged in and waiting when the stop comes: it ends their sessions (they see the close).
-        let busy = try Server(site, ["--model", model])
+        let busy = try start(site, ["--model", model])
         let clients = Process()
         clients.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         clients.arguments = ["python3", "-c", """
@@ -375,7 +345,7 @@ import Testing
     func fiftyClientsAtOnce(_ model: String) throws {
         let site = try Site()
         try Data((0..<1_000_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }).write(to: site.root.appendingPathComponent("shared.bin"))
-        let server = try Server(site, ["--model", model])
+        let server = try start(site, ["--model", model])
         let script = #"""
             import ftplib, hashlib, io, os, sys, threading
             port = int(sys.argv[1])
@@ -413,11 +383,11 @@ import Testing
         defer { for folder in [site.root, site.outside, local] { try? FileManager.default.removeItem(at: folder) } }
         let big = site.root.appendingPathComponent("big.bin")
         let mebibyte = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 11) })
-        FileManager.default.createFile(atPath: big.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: big.path, contents: nil)
         let writer = try FileHandle(forWritingTo: big)
         for index in 0..<200 { writer.write(mebibyte + Data([UInt8(index)])) }
         try writer.close()
-        let server = try Server(site)
+        let server = try start(site)
         let fetched = try Spawn.run(curl, ["-sS", "-o", local.appendingPathComponent("big.bin").path, "ftp://127.0.0.1:\(server.port)/big.bin"], timeout: 300)
         #expect(fetched.succeeded, "\(fetched.stderr)")
         let sums = try Spawn.run("/usr/bin/env", ["sha256sum", big.path, local.appendingPathComponent("big.bin").path], timeout: 120).stdout
@@ -436,7 +406,7 @@ import Testing
     /// with their replies, a wrong command answered with the menu, and quit.
     @Test func ftpClientPrompts() throws {
         let site = try Site()
-        let server = try Server(site)
+        let server = try start(site)
         let local = try Repository.temporaryFolder()
         try "from the client\n".write(to: local.appendingPathComponent("mine.txt"), atomically: true, encoding: .utf8)
         let commands = "list\nget a.txt\nget nothing.txt\nput mine.txt\nput missing.txt\nlist sub\nfly away\nquit\n"
@@ -486,7 +456,7 @@ import Testing
         let site = try Site()
         let users = try Repository.temporaryFolder().appendingPathComponent("users")
         try "# name:password\nalice:wonderland\n\nbob:b:c\n".write(to: users, atomically: true, encoding: .utf8)
-        let server = try Server(site, ["--users", users.path, "--no-anonymous"])
+        let server = try start(site, ["--users", users.path, "--no-anonymous"])
         let script = #"""
             import ftplib, sys
             def login(user, password):

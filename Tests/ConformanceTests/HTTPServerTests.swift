@@ -23,41 +23,19 @@ import Testing
         return root
     }
 
-    /// The server on a fresh site; stopped with SIGTERM (and expected to exit 0) when released.
+    /// The server on a fresh site; stopped with SIGTERM (and expected to exit 0) by `stop`.
     final class Server {
-        let process = Process()
-        let port: UInt16
         let root: URL
+        let launched: ServerProcess
+        var port: UInt16 { launched.port }
+        var process: Process { launched.process }
 
         init(_ arguments: [String] = []) throws {
             root = try HTTPServerTests.site()
-            process.executableURL = URL(fileURLWithPath: RunnerCommand.sibling("http-server").executable)
-            process.arguments = ["--root", root.path, "--port", "0"] + arguments
-            let output = Pipe()
-            process.standardOutput = output
-            try process.run()
-            let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
-            guard line.hasPrefix("listening on 127.0.0.1:"), let port = UInt16(line.dropFirst(23).prefix { $0.isNumber }) else {
-                process.terminate()
-                throw ServerFailure(description: "the first line was \(line.debugDescription)")
-            }
-            self.port = port
+            launched = try ServerProcess("http-server", ["--root", root.path, "--port", "0"] + arguments)
         }
 
-        /// SIGTERM, then the exit status (nil: still running after 10 s, then killed).
-        func stop() -> Int32? {
-            guard process.isRunning else { return process.terminationStatus }
-            kill(process.processIdentifier, SIGTERM)
-            let deadline = Date().addingTimeInterval(10)
-            while process.isRunning && Date() < deadline { usleep(2000) }
-            guard !process.isRunning else {
-                kill(process.processIdentifier, SIGKILL)
-                return nil
-            }
-            return process.terminationStatus
-        }
-
-        deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
+        func stop() -> Int32? { launched.stop() }
     }
 
     struct ServerFailure: Error, CustomStringConvertible { let description: String }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import Grading
 
 /// Paths in this repository and the tools built next to the test bundle.
@@ -21,4 +22,43 @@ enum Repository {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }
+}
+
+/// One of the project's servers (`http-server`, `ftp-server` ...) started as a process, as a user
+/// would: it prints `listening on 127.0.0.1:PORT` first; `stop` sends SIGTERM and returns its exit
+/// status; one still running when released is killed.
+final class ServerProcess {
+    struct Failure: Error, CustomStringConvertible { let description: String }
+
+    let process = Process()
+    let port: UInt16
+
+    init(_ tool: String, _ arguments: [String]) throws {
+        process.executableURL = URL(fileURLWithPath: RunnerCommand.sibling(tool).executable)
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        try process.run()
+        let line = String(decoding: output.fileHandleForReading.availableData, as: UTF8.self)
+        guard line.hasPrefix("listening on 127.0.0.1:"), let port = UInt16(line.dropFirst(23).prefix { $0.isNumber }) else {
+            process.terminate()
+            throw Failure(description: "\(tool): the first line was \(line.debugDescription)")
+        }
+        self.port = port
+    }
+
+    /// SIGTERM, then the exit status (nil: still running after 10 s, then killed).
+    func stop() -> Int32? {
+        guard process.isRunning else { return process.terminationStatus }
+        kill(process.processIdentifier, SIGTERM)
+        let deadline = Date().addingTimeInterval(10)
+        while process.isRunning && Date() < deadline { usleep(2000) }
+        guard !process.isRunning else {
+            kill(process.processIdentifier, SIGKILL)
+            return nil
+        }
+        return process.terminationStatus
+    }
+
+    deinit { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 }
