@@ -29,6 +29,11 @@ import Testing
             try link("inside", "a.txt")
         }
 
+        /// Removes both folders (a test's files must not pile up in the temporary folder).
+        func remove() {
+            for folder in [root, outside] { try? FileManager.default.removeItem(at: folder) }
+        }
+
         /// Every file outside, with its contents: what the jail must leave as it was.
         func outsideContents() throws -> [String: Data] {
             var contents: [String: Data] = [:]
@@ -59,6 +64,7 @@ import Testing
     @Test(arguments: ["thread", "process"])
     func ftplibUsesEveryCommand(_ model: String) throws {
         let site = try Site()
+        defer { site.remove() }
         let server = try start(site, ["--model", model])
         let script = #"""
             import ftplib, io, sys
@@ -122,6 +128,7 @@ import Testing
     @Test func curlListsDownloadsAndUploads() throws {
         let curl = try #require(Spawn.which("curl"), "curl is missing (Debian: apt-get install curl)")
         let site = try Site()
+        defer { site.remove() }
         let server = try start(site)
         let base = "ftp://127.0.0.1:\(server.port)"
         for extra in [[], ["--disable-epsv"]] {
@@ -150,6 +157,7 @@ import Testing
     @Test(arguments: ["thread", "process"])
     func jailRefusesEveryWayOut(_ model: String) throws {
         let site = try Site()
+        defer { site.remove() }
         let before = try site.outsideContents()
         let server = try start(site, ["--model", model])
         let script = #"""
@@ -215,6 +223,7 @@ import Testing
     @Test(arguments: ["thread", "process"])
     func uploadsAreAtomic(_ model: String) throws {
         let site = try Site()
+        defer { site.remove() }
         let server = try start(site, ["--model", model, "--max-upload-bytes", "20000000"])
         let script = #"""
             import ftplib, io, socket, struct, sys, threading
@@ -279,6 +288,7 @@ import Testing
     @Test(arguments: ["thread", "process"])
     func limitsAndStopping(_ model: String) throws {
         let site = try Site()
+        defer { site.remove() }
         let server = try start(site, ["--model", model, "--max-clients", "2", "--idle-seconds", "1"])
         let script = #"""
             import ftplib, socket, sys, time
@@ -344,6 +354,7 @@ import Testing
     @Test(arguments: ["thread", "process"])
     func fiftyClientsAtOnce(_ model: String) throws {
         let site = try Site()
+        defer { site.remove() }
         try Data((0..<1_000_000).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 9) }).write(to: site.root.appendingPathComponent("shared.bin"))
         let server = try start(site, ["--model", model])
         let script = #"""
@@ -379,8 +390,9 @@ import Testing
     @Test func twoHundredMiBBothWays() throws {
         let curl = try #require(Spawn.which("curl"), "curl is missing (Debian: apt-get install curl)")
         let site = try Site()
+        defer { site.remove() }
         let local = try Repository.temporaryFolder()
-        defer { for folder in [site.root, site.outside, local] { try? FileManager.default.removeItem(at: folder) } }
+        defer { try? FileManager.default.removeItem(at: local) }
         let big = site.root.appendingPathComponent("big.bin")
         let mebibyte = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 13 &+ $0 >> 11) })
         _ = FileManager.default.createFile(atPath: big.path, contents: nil)
@@ -406,8 +418,10 @@ import Testing
     /// with their replies, a wrong command answered with the menu, and quit.
     @Test func ftpClientPrompts() throws {
         let site = try Site()
+        defer { site.remove() }
         let server = try start(site)
         let local = try Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: local) }
         try "from the client\n".write(to: local.appendingPathComponent("mine.txt"), atomically: true, encoding: .utf8)
         let commands = "list\nget a.txt\nget nothing.txt\nput mine.txt\nput missing.txt\nlist sub\nfly away\nquit\n"
         let run = try Spawn.run("/bin/sh", ["-c", "cd \"$2\" && printf '%s' \"$3\" | \"$0\" 127.0.0.1 \"$1\"",
@@ -454,6 +468,7 @@ import Testing
     /// `--no-anonymous` an anonymous login is 530.
     @Test func namedUsers() throws {
         let site = try Site()
+        defer { site.remove() }
         let users = try Repository.temporaryFolder().appendingPathComponent("users")
         try "# name:password\nalice:wonderland\n\nbob:b:c\n".write(to: users, atomically: true, encoding: .utf8)
         let server = try start(site, ["--users", users.path, "--no-anonymous"])
