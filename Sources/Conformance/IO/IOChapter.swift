@@ -73,12 +73,15 @@ extension Chapter {
               """
               TCP is a byte stream: recv(n) returns at most n bytes, those that have arrived, so a \
               1 MiB send is received by several recvs and sendAll/recv loops carry every byte in \
-              order; once the peer closed, recv returns 0 bytes, every time.
+              order; once the peer closed, recv returns 0 bytes, every time. With a timeout, sendAll \
+              to a peer that reads nothing gives up with .timedOut once the timeout has passed (as \
+              CPython's sendall, whose timeout bounds the whole call).
               """,
               zh: """
               TCP 是字节流：recv(n) 最多返回 n 个字节，即已经到达的那些，\
               因此一次 1 MiB 的发送要由多次 recv 接收，sendAll/recv 循环按顺序传送每一个字节；\
-              对端关闭后，recv 每次都返回 0 个字节。
+              对端关闭后，recv 每次都返回 0 个字节。设置了超时的 sendAll，若对端什么也不读，\
+              超时过后抛出 .timedOut（同 CPython 的 sendall：超时限定整个调用）。
               """),
         .rule("SOCKET-8", "阻塞IO", c: true,
               """

@@ -170,7 +170,7 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
     /// SOCKET-7: 100 bytes waiting: receive(maximum: 10) returns 10; 1 MiB sent at once is not
     /// one receive, but arrives whole and in order through a loop; after the peer closes, receive
     /// returns no bytes, twice; sendAll of 8 MiB with a timeout (where a send takes only what the
-    /// kernel has room for) arrives whole.
+    /// kernel has room for) arrives whole, and to a peer that reads nothing gives up with `.timedOut`.
     func tcpIsAByteStream() throws {
         let (socket, peer) = try connection()
         defer { socket.close() }
@@ -215,6 +215,21 @@ public struct SocketSpec<Implementation: SocketAPI>: Spec {
         let outcome = try readAll.readInt32("the reading thread ended without reporting")
         reading.join()
         try expectTrue(outcome == 1, "sendAll of 8 MiB with a timeout of 10 delivered \(outcome == 1 ? "it" : "\(-outcome) bytes") before close()")
+
+        // A peer that reads nothing: 8 MiB cannot all be taken (the receive buffer grows only as
+        // its owner reads), so sendAll must give up when its timeout has passed, as CPython's
+        // sendall does, not return after a send that took part of it.
+        let (stuck, silent) = try connection()
+        defer {
+            stuck.close()
+            silent.close()
+        }
+        try stuck.setTimeout(0.2)
+        do {
+            try stuck.sendAll(huge)
+            throw CheckFailure("sendAll of 8 MiB to a peer that reads nothing returned without an error (with a timeout of 0.2)")
+        } catch SocketError.timedOut {
+        }
     }
 
     /// SOCKET-8: UDP: 3 datagrams are 3 receives, each whole with the sender's port; a 100-byte
