@@ -250,6 +250,7 @@ final class Child {
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, toChild[0], 0)
         posix_spawn_file_actions_adddup2(&actions, fromChild[1], 1)
+        closeDescriptorsAboveStandard(&actions)
         // Default signal dispositions and an empty mask, whatever this process has set.
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

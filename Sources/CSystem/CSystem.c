@@ -3,6 +3,7 @@
 
 #include <linux/futex.h>
 #include <signal.h>
+#include <spawn.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -29,6 +30,10 @@ int cs_pidfd_open(pid_t pid) { return (int)syscall(SYS_pidfd_open, pid, 0); }
 int cs_memfd_create(const char *name) { return memfd_create(name, MFD_CLOEXEC); }
 
 int cs_close_from(unsigned int first) { return (int)syscall(SYS_close_range, first, ~0U, 0); }
+
+int cs_spawn_close_from(posix_spawn_file_actions_t *actions, int first) {
+    return posix_spawn_file_actions_addclosefrom_np(actions, first);
+}
 
 int cs_pipe_cloexec(int fds[2]) { return pipe2(fds, O_CLOEXEC); }
 

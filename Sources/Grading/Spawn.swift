@@ -24,8 +24,8 @@ public struct SpawnError: Error, CustomStringConvertible {
 
 /// Runs programs the way the graders need: from a multi-threaded process, safely (posix_spawn, never
 /// fork), with default signal dispositions and an empty signal mask whatever this process has set,
-/// in a process group of their own, stdin from /dev/null, output captured in anonymous files, and
-/// a time limit after which the whole group is killed.
+/// in a process group of their own, stdin from /dev/null, output captured in anonymous files, no
+/// other descriptor of this process inherited, and a time limit after which the whole group is killed.
 public enum Spawn {
     public static func run(_ executable: String, _ arguments: [String], timeout: Double,
                            environment: [String: String] = [:]) throws(SpawnError) -> Finished {
@@ -55,6 +55,7 @@ public enum Spawn {
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_adddup2(&actions, stdout, 1)
         posix_spawn_file_actions_adddup2(&actions, stderr, 2)
+        closeDescriptorsAboveStandard(&actions)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)

@@ -1,13 +1,15 @@
 // CSystem: only what Swift cannot call directly.
 //
 // The wait-status macros (WIFEXITED ...) are macros with arguments, which Swift does not
-// import; prctl and syscall are variadic; memfd_create, pidfd_open and the glibc name
-// lookups need _GNU_SOURCE. Everything Glibc already imports is called from Swift.
+// import; prctl and syscall are variadic; memfd_create, pidfd_open, the spawn action that
+// closes descriptors and the glibc name lookups need _GNU_SOURCE. Everything Glibc already
+// imports is called from Swift.
 #ifndef CSYSTEM_H
 #define CSYSTEM_H
 
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <spawn.h>
 
 // MARK: Wait status macros, wait(2). These are the oracle the specs compare against.
 static inline int cs_wifexited(int status) { return WIFEXITED(status); }
@@ -45,6 +47,9 @@ int cs_pidfd_open(pid_t pid);
 int cs_memfd_create(const char *name);
 /// close_range(2) from `first` to the highest descriptor.
 int cs_close_from(unsigned int first);
+/// posix_spawn_file_actions_addclosefrom_np(3): the spawned program closes every descriptor from
+/// `first` up, after the actions added before.
+int cs_spawn_close_from(posix_spawn_file_actions_t *actions, int first);
 
 // MARK: Calls and constants Swift's Glibc module leaves out.
 /// pipe2(fds, O_CLOEXEC).

@@ -36,6 +36,7 @@ final class PseudoTerminal {
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         for descriptor: CInt in 0...2 { posix_spawn_file_actions_adddup2(&actions, slave, descriptor) }
+        closeDescriptorsAboveStandard(&actions)
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }

@@ -23,6 +23,7 @@ final class ServerProcess {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         }
         posix_spawn_file_actions_adddup2(&actions, output.writeEnd, 1)
+        closeDescriptorsAboveStandard(&actions)
         let argv = ([command.executable] + command.arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         var pid: pid_t = 0
