@@ -176,86 +176,26 @@ func runHTTPServerMutant(_ arguments: [String]) -> Never {
         }
         let serving = Shared(server)
         Thread.detachNewThread { try? serving.value.serve() }
-        try HTTPMutantProxy(design, upstream: server.port, root: root).run(port: port)
+        var proxy = MutantProxy(upstream: server.port, oneAtATime: design.oneAtATime, neverCloses: design.neverCloses)
+        proxy.request = design.noJail ? { @Sendable bytes in jailless(bytes, root: root) } : design.request
+        proxy.response = design.response
+        try proxy.run(port: port)
     } catch {
         fail("\(error)", code: 1)
     }
 }
 
-/// The proxy in front of a mutant's server: a thread per direction of each connection.
-struct HTTPMutantProxy {
-    let design: HTTPMutantDesign
-    let upstream: UInt16
-    let root: String
-
-    init(_ design: HTTPMutantDesign, upstream: UInt16, root: String) {
-        self.design = design
-        self.upstream = upstream
-        self.root = root
+/// The naive server's path: root + path, ".." collapsed as text, for a server that serves "/".
+private func jailless(_ bytes: [UInt8], root: String) -> [UInt8] {
+    guard let target = requestTarget(bytes) else { return bytes }
+    let path = String(decoding: percentDecoded(Array(bytes[target].prefix { $0 != UInt8(ascii: "?") })), as: UTF8.self)
+    var segments: [Substring] = []
+    for segment in (root + "/" + path).split(separator: "/") {
+        if segment == ".." { _ = segments.popLast() } else if segment != "." { segments.append(segment) }
     }
-
-    func run(port: UInt16) throws -> Never {
-        let listener = try SocketFactory().tcp()
-        try listener.setReuseAddress(true)
-        try listener.bind(.loopback(port))
-        try listener.listen(backlog: 512)
-        print("listening on 127.0.0.1:\(try listener.localAddress().port)")
-        fflush(cs_stdout())
-        while true {
-            let client = try listener.accept().0
-            let server = try SocketFactory().tcp()
-            try server.connect(.loopback(upstream))
-            let group = DispatchGroup()
-            let clientBox = Shared(client), serverBox = Shared(server)
-            let rewriteRequest = design.noJail ? jailless : design.request
-            Thread.detachNewThread {
-                group.enter()
-                pump(from: clientBox.value, to: serverBox.value, rewriteRequest, closing: true)
-                group.leave()
-            }
-            Thread.detachNewThread {
-                group.enter()
-                pump(from: serverBox.value, to: clientBox.value, design.response, closing: !design.neverCloses)
-                group.leave()
-            }
-            if design.oneAtATime {
-                usleep(1000)
-                group.wait()
-            }
-        }
+    let joined = "/" + segments.joined(separator: "/")
+    let encoded = joined.utf8.flatMap { byte -> [UInt8] in
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "%") ? Array(String(format: "%%%02X", byte).utf8) : [byte]
     }
-
-    /// The naive server's path: root + path, ".." collapsed as text, for a server that serves "/".
-    private func jailless(_ bytes: [UInt8]) -> [UInt8] {
-        guard let target = requestTarget(bytes) else { return bytes }
-        let path = String(decoding: percentDecoded(Array(bytes[target].prefix { $0 != UInt8(ascii: "?") })), as: UTF8.self)
-        var segments: [Substring] = []
-        for segment in (root + "/" + path).split(separator: "/") {
-            if segment == ".." { _ = segments.popLast() } else if segment != "." { segments.append(segment) }
-        }
-        let joined = "/" + segments.joined(separator: "/")
-        let encoded = joined.utf8.flatMap { byte -> [UInt8] in
-            byte == UInt8(ascii: " ") || byte == UInt8(ascii: "%") ? Array(String(format: "%%%02X", byte).utf8) : [byte]
-        }
-        return Array(bytes[..<target.lowerBound]) + encoded + Array(bytes[target.upperBound...])
-    }
-}
-
-/// A value handed to another thread: the server to the thread that serves, a connection's sockets
-/// to the two threads of the proxy (each reads one and writes the other).
-final class Shared<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
-}
-
-/// Copies what `source` sends to `destination`, rewritten, until `source` ends; then ends
-/// `destination`'s writing side (unless `closing` is false).
-private func pump(from source: Networking.Socket, to destination: Networking.Socket, _ rewrite: (([UInt8]) -> [UInt8])?, closing: Bool) {
-    var buffer = [UInt8](repeating: 0, count: 65536)
-    while true {
-        guard let count = try? buffer.withUnsafeMutableBytes({ try source.receive(into: $0) }), count > 0 else { break }
-        let bytes = rewrite.map { $0(Array(buffer[..<count])) } ?? Array(buffer[..<count])
-        guard (try? destination.sendAll(bytes)) != nil else { break }
-    }
-    if closing { try? destination.shutdown(.writing) }
+    return Array(bytes[..<target.lowerBound]) + encoded + Array(bytes[target.upperBound...])
 }

@@ -32,7 +32,7 @@ struct Mutant {
 /// rule runner (`--list`, `--rule ID`) for that one mutant; `mutant-runner --echo-server NAME
 /// --model M --port N` is the echo server of the mutant NAME, which its spec starts, and
 /// `--chat-server NAME ...`, `--chat-client NAME ...` the chat server or client of one, and
-/// `--http-server NAME ...` the HTTP server of one.
+/// `--http-server NAME ...` and `--ftp-server NAME ...` the HTTP or FTP server of one.
 enum MutantRunner {
     struct Listing: Codable {
         let name: String
@@ -52,10 +52,11 @@ enum MutantRunner {
         if arguments.first == "--echo-server" { runEchoServerMutant(Array(arguments.dropFirst())) }
         if arguments.first == "--chat-server" || arguments.first == "--chat-client" { runChatMutant(arguments) }
         if arguments.first == "--http-server" { runHTTPServerMutant(Array(arguments.dropFirst())) }
+        if arguments.first == "--ftp-server" { runFTPServerMutant(Array(arguments.dropFirst())) }
         guard arguments.count >= 2, arguments[0] == "--mutant",
               let mutant = mutants.first(where: { $0.name == arguments[1] })
         else {
-            FileHandle.standardError.write(Data("usage: mutant-runner --mutants | --mutant NAME --list | --rule ID | --echo-server NAME --model M --port N | --chat-server NAME ... | --chat-client NAME ... | --http-server NAME ...\n".utf8))
+            FileHandle.standardError.write(Data("usage: mutant-runner --mutants | --mutant NAME --list | --rule ID | --echo-server NAME --model M --port N | --chat-server NAME ... | --chat-client NAME ... | --http-server NAME ... | --ftp-server NAME ...\n".utf8))
             exit(64)
         }
         RuleRunner.main([mutant.spec], arguments: Array(arguments.dropFirst(2)))

@@ -30,6 +30,6 @@ RuleRunner.main([
     SelectorSpec(SelectorFactory()),
     EchoServerSpec(EchoServers()),
     ServerModelSpec(EchoServers()),
-    ChatRoomSpec(ChatRooms()), HTTPServerSpec(HTTPServers()),
+    ChatRoomSpec(ChatRooms()), FTPServerSpec(FTPServers()), HTTPServerSpec(HTTPServers()),
     CoroutineSpec(CoroutineFactory()), HubSpec(HubFactory()), AsyncLoopSpec(AsyncLoopFactory()),
 ])

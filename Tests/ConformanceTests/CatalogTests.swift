@@ -19,7 +19,7 @@ import Threading
         QueueSpec(QueueFactory()), SharedMemorySpec(SharedMemoryFactory()), SemaphoreSpec(SemaphoreFactory()),
         ThreadSpec(ThreadFactory()), EventSpec(EventFactory()), LockSpec(LockFactory()), DeadlockSpec(DeadlockFactory()),
         GILSpec(GILFactory()), SocketSpec(SocketFactory()), SelectorSpec(SelectorFactory()), EchoServerSpec(EchoServers()), ServerModelSpec(EchoServers()),
-        ChatRoomSpec(ChatRooms()), HTTPServerSpec(HTTPServers()), CoroutineSpec(CoroutineFactory()), HubSpec(HubFactory()), AsyncLoopSpec(AsyncLoopFactory()),
+        ChatRoomSpec(ChatRooms()), FTPServerSpec(FTPServers()), HTTPServerSpec(HTTPServers()), CoroutineSpec(CoroutineFactory()), HubSpec(HubFactory()), AsyncLoopSpec(AsyncLoopFactory()),
     ]
 
     /// Verify that ids are unique and well formed, and that each rule names its concept and a section of its chapter.

@@ -27,6 +27,7 @@ RuleRunner.main([
     EchoServerSpec(StudentEchoServers()),
     ServerModelSpec(StudentEchoServers()),
     ChatRoomSpec(StudentChatRooms()),
+    FTPServerSpec(StudentFTPServer()),
     HTTPServerSpec(StudentHTTPServer()),
     CoroutineSpec(StudentCoroutines()),
     HubSpec(StudentHub()),

@@ -1,7 +1,7 @@
 import Glibc
 
 /// The checks of HTTP-1 ... HTTP-21 against an `HTTPServerAPI`: the server runs as its own process on
-/// a fresh `HTTPSite`, and the clients are the check's `HTTPClient`s sending raw requests, so what
+/// a fresh `ServedSite`, and the clients are the check's `HTTPClient`s sending raw requests, so what
 /// is checked is the bytes on the wire. A response that does not come within 10 s (5 s where a
 /// mistaken server would make the check wait) fails the check.
 public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
@@ -37,7 +37,7 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
     }
 
     /// Starts the server on `site`, with the options `adjust` sets.
-    private func start(_ site: HTTPSite, _ adjust: (inout HTTPServerOptions) -> Void = { _ in }) throws -> ServerProcess {
+    private func start(_ site: ServedSite, _ adjust: (inout HTTPServerOptions) -> Void = { _ in }) throws -> ServerProcess {
         var options = HTTPServerOptions(root: site.root)
         adjust(&options)
         let command = implementation.command(options)
@@ -53,11 +53,11 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
     /// HTTP-1: hello.txt, style.css and pic.png come with status 200, their bytes, Content-Length
     /// and their types.
     func servesFiles() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         let client = try HTTPClient(port: server.port)
-        for (path, type, bytes) in [("/hello.txt", "text/plain", HTTPSite.hello), ("/style.css", "text/css", HTTPSite.css),
-                                    ("/pic.png", "image/png", HTTPSite.png)] {
+        for (path, type, bytes) in [("/hello.txt", "text/plain", ServedSite.hello), ("/style.css", "text/css", ServedSite.css),
+                                    ("/pic.png", "image/png", ServedSite.png)] {
             let response = try client.exchange(get(path), "GET \(path)")
             try expectEqual(response.status, 200, "GET \(path): the status")
             try expectEqual(response.header("Content-Length"), "\(bytes.count)", "GET \(path): Content-Length")
@@ -70,44 +70,44 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
     /// HTTP-2: HEAD then GET in one send: the HEAD's head has GET's status, length and type, and the
     /// GET's response starts right after it.
     func headHasNoBody() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         let client = try HTTPClient(port: server.port)
         try client.send("HEAD /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n" + get("/style.css"))
         let head = try client.response(bodiless: true, "HEAD /hello.txt")
         try expectEqual(head.status, 200, "HEAD /hello.txt: the status")
-        try expectEqual(head.header("Content-Length"), "\(HTTPSite.hello.count)", "HEAD /hello.txt: Content-Length (the file's)")
+        try expectEqual(head.header("Content-Length"), "\(ServedSite.hello.count)", "HEAD /hello.txt: Content-Length (the file's)")
         try expectTrue(head.header("Content-Type")?.lowercased().hasPrefix("text/plain") == true,
                        "HEAD /hello.txt: Content-Type is \(head.header("Content-Type") ?? "none"), not text/plain")
         let next = try client.response("GET /style.css sent after HEAD (a body after HEAD's head would be read here)")
-        try expectTrue(next.status == 200 && next.body == HTTPSite.css, "GET after HEAD: \(next.statusLine) \"\(printable(next.body))\"")
+        try expectTrue(next.status == 200 && next.body == ServedSite.css, "GET after HEAD: \(next.statusLine) \"\(printable(next.body))\"")
     }
 
     /// HTTP-3: three pipelined GETs, answered in order on one connection, then a fourth later.
     func keepsAliveAndPipelines() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         let client = try HTTPClient(port: server.port)
         try client.send(get("/hello.txt") + get("/style.css") + get("/dir/"))
-        for (index, expected) in [HTTPSite.hello, HTTPSite.css, HTTPSite.index].enumerated() {
+        for (index, expected) in [ServedSite.hello, ServedSite.css, ServedSite.index].enumerated() {
             let response = try client.response("pipelined response \(index + 1) of 3")
             try expectTrue(response.status == 200 && response.body == expected,
                            "pipelined response \(index + 1) of 3: \(response.statusLine) \"\(printable(response.body))\"")
         }
         awaitAsleep(server, "letting the server wait between requests")
         let later = try client.exchange(get("/hello.txt"), "a fourth request on the same connection")
-        try expectTrue(later.status == 200 && later.body == HTTPSite.hello, "the fourth request: \(later.statusLine)")
+        try expectTrue(later.status == 200 && later.body == ServedSite.hello, "the fourth request: \(later.statusLine)")
     }
 
     /// HTTP-4: HTTP/1.0, and HTTP/1.1 with "Connection: close": the response, then the end.
     func closesWhenAsked() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         for (request, what) in [("GET /hello.txt HTTP/1.0\r\n\r\n", "an HTTP/1.0 request"),
                                 (get("/hello.txt", "Connection: close\r\n"), "an HTTP/1.1 request with Connection: close")] {
             let client = try HTTPClient(port: server.port)
             let response = try client.exchange(request, what)
-            try expectTrue(response.status == 200 && response.body == HTTPSite.hello, "\(what): \(response.statusLine)")
+            try expectTrue(response.status == 200 && response.body == ServedSite.hello, "\(what): \(response.statusLine)")
             try expectTrue(try client.closes(within: 5), "\(what): the connection was still open 5 s after the response")
         }
     }
@@ -115,7 +115,7 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
     /// HTTP-5: Last-Modified of hello.txt is its time; If-Modified-Since of it is 304 without a
     /// body (the next response follows at once), an earlier one 200.
     func answersConditionalGets() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         let client = try HTTPClient(port: server.port)
         let first = try client.exchange(get("/hello.txt"), "GET /hello.txt")
@@ -123,21 +123,21 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
         try expectEqual(first.header("Last-Modified"), modified, "Last-Modified of a file changed at 2024-01-02 03:04:05 UTC")
         let same = try client.exchange(get("/hello.txt", "If-Modified-Since: \(modified)\r\n"), "GET with If-Modified-Since its time")
         try expectEqual(same.status, 304, "GET with If-Modified-Since the file's time: the status")
-        try expectTrue(same.header("Content-Length").map { $0 == "0" || $0 == "\(HTTPSite.hello.count)" } ?? true,
+        try expectTrue(same.header("Content-Length").map { $0 == "0" || $0 == "\(ServedSite.hello.count)" } ?? true,
                        "304: Content-Length \(same.header("Content-Length") ?? "") is neither the file's nor 0")
         let earlier = try client.exchange(get("/hello.txt", "If-Modified-Since: Sat, 01 Jan 2000 00:00:00 GMT\r\n"),
                                           "GET with If-Modified-Since in 2000 (a body after the 304 would be read here)")
-        try expectTrue(earlier.status == 200 && earlier.body == HTTPSite.hello,
+        try expectTrue(earlier.status == 200 && earlier.body == ServedSite.hello,
                        "GET with If-Modified-Since in 2000: \(earlier.statusLine) \"\(printable(earlier.body))\"")
     }
 
     /// HTTP-6: /dir/ is its index, /list/ a listing with escaped names, /dir a 301 to /dir/.
     func servesFolders() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         let client = try HTTPClient(port: server.port)
         let index = try client.exchange(get("/dir/"), "GET /dir/")
-        try expectTrue(index.status == 200 && index.body == HTTPSite.index, "GET /dir/ (with index.html): \(index.statusLine) \"\(printable(index.body))\"")
+        try expectTrue(index.status == 200 && index.body == ServedSite.index, "GET /dir/ (with index.html): \(index.statusLine) \"\(printable(index.body))\"")
         let listing = try client.exchange(get("/list/"), "GET /list/")
         try expectEqual(listing.status, 200, "GET /list/ (no index.html): the status")
         try expectTrue(listing.header("Content-Type")?.lowercased().hasPrefix("text/html") == true, "GET /list/: Content-Type is not text/html")
@@ -153,7 +153,7 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
 
     /// HTTP-7: /api/echo with a query, without one, and POSTs with a Content-Length and a chunked body.
     func handlesNonPageRequests() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         let client = try HTTPClient(port: server.port)
         let exchanges: [(request: String, what: String, expected: [String])] = [
@@ -177,7 +177,7 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
 
     /// HTTP-8: "a b.txt" as /a%20b.txt and "100%25.txt" as /100%2525.txt.
     func decodesPercentOnce() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         let client = try HTTPClient(port: server.port)
         for (path, body) in [("/a%20b.txt", "space\n"), ("/100%2525.txt", "percent\n"), ("/hello.txt?%2e%2e", "hello, world\n")] {
@@ -188,13 +188,13 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
 
     /// HTTP-9: ways out of the root, each on a connection of its own: never the secret.
     func keepsToTheRoot() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         for path in ["/../secret.txt", "/%2e%2e/secret.txt", "/dir/%2E%2E/%2e%2e/secret.txt", "/..%2fsecret.txt", "/leak.txt",
                      "/up/secret.txt", "/up/", "//../secret.txt"] {
             let client = try HTTPClient(port: server.port)
             let response = try client.exchange(get(path, "Connection: close\r\n"), "GET \(path)")
-            try expectTrue(!response.text.contains(HTTPSite.secret) && !response.text.contains("secret.txt\""),
+            try expectTrue(!response.text.contains(ServedSite.secret) && !response.text.contains("secret.txt\""),
                            "GET \(path) sent a file from outside the root: \(response.statusLine) \"\(printable(response.body))\"")
             try expectTrue([400, 403, 404].contains(response.status), "GET \(path): the status is \(response.status), not 400, 403 or 404")
         }
@@ -202,19 +202,19 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
 
     /// HTTP-10: 404 with a body, then the connection serves on.
     func answersNotFound() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         let client = try HTTPClient(port: server.port)
         let missing = try client.exchange(get("/missing.txt"), "GET /missing.txt")
         try expectEqual(missing.status, 404, "GET /missing.txt: the status")
         try expectTrue(!missing.body.isEmpty && missing.body.count < 4096, "404: the body has \(missing.body.count) bytes, not a small page")
         let next = try client.exchange(get("/hello.txt"), "GET /hello.txt after the 404")
-        try expectTrue(next.status == 200 && next.body == HTTPSite.hello, "GET /hello.txt after a 404: \(next.statusLine)")
+        try expectTrue(next.status == 200 && next.body == ServedSite.hello, "GET /hello.txt after a 404: \(next.statusLine)")
     }
 
     /// HTTP-11: DELETE and POST of a file: 405 with Allow naming GET and HEAD.
     func answersMethodNotAllowed() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         let client = try HTTPClient(port: server.port)
         for request in ["DELETE /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n",
@@ -230,7 +230,7 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
 
     /// HTTP-12: three malformed requests, each answered 400 and closed.
     func refusesMalformedRequests() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         for (request, what) in [("GET /hello.txt\r\n\r\n", "a request line without a version"),
                                 ("GET /hello.txt HTTP/1.1\r\nHost: localhost\r\nno colon here\r\n\r\n", "a header line without a colon"),
@@ -251,7 +251,7 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
 
     /// HTTP-13: Content-Length: 2000000 and no body sent: 413 at once.
     func refusesTooLargeABody() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         try expectRefusal(server, "POST /api/echo HTTP/1.1\r\nHost: localhost\r\nContent-Length: 2000000\r\n\r\n", 413,
                           "a head announcing a body of 2000000 bytes, the body not sent")
@@ -259,14 +259,14 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
 
     /// HTTP-14: a target of 9000 bytes.
     func refusesTooLongATarget() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         try expectRefusal(server, get("/" + String(repeating: "a", count: 9000)), 414, "a request target of 9001 bytes")
     }
 
     /// HTTP-15: 20 headers of 1000 bytes.
     func refusesTooLargeHeaders() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         let headers = (0..<20).map { "X-Filler-\($0): \(String(repeating: "f", count: 1000))\r\n" }.joined()
         try expectRefusal(server, get("/hello.txt", headers), 431, "20 header lines of 1000 bytes")
@@ -274,14 +274,14 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
 
     /// HTTP-16: BREW.
     func refusesUnknownMethods() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         try expectRefusal(server, "BREW /hello.txt HTTP/1.1\r\nHost: localhost\r\n\r\n", 501, "BREW /hello.txt")
     }
 
     /// HTTP-17: HTTP/2.0 and HTTP/3.0.
     func refusesOtherVersions() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         for version in ["HTTP/2.0", "HTTP/3.0"] {
             try expectRefusal(server, "GET /hello.txt \(version)\r\nHost: localhost\r\n\r\n", 505, "GET /hello.txt \(version)")
@@ -291,7 +291,7 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
     /// HTTP-18: 100 clients with half a request each, then a new client answered within 5 s; then
     /// the 100 finish their requests and are answered too.
     func slowClientsDelayNobody() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site)
         step("connecting 100 clients that send half a request")
         let slow = try (0..<100).map { _ in try HTTPClient(port: server.port) }
@@ -307,7 +307,7 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
 
     /// HTTP-19: --request-seconds 1 and half a request: 408 within 5 s, then the end.
     func timesOutSlowRequests() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site) { $0.requestSeconds = 1 }
         let client = try HTTPClient(port: server.port)
         try client.send("GET /hello.txt HTTP/1.1\r\nHost: loc")
@@ -319,7 +319,7 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
     /// HTTP-20: --max-connections 4: four served clients, a fifth 503 and closed; once one leaves,
     /// a new client is served (within 5 s: the server learns of the leaving when it reads the end).
     func limitsConnections() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         let server = try start(site) { $0.maxConnections = 4 }
         let clients = try (0..<4).map { _ in try HTTPClient(port: server.port) }
         for (index, client) in clients.enumerated() {
@@ -345,7 +345,7 @@ public struct HTTPServerSpec<Implementation: HTTPServerAPI>: Spec {
     /// HTTP-21: an 8 MiB download under way, its client not reading; SIGTERM; new connections are
     /// refused; the download then finishes whole, the connection ends, and the server exits 0.
     func stopsGracefully() throws {
-        let site = try HTTPSite()
+        let site = try ServedSite()
         // 8 MiB of a block whose length is prime, so no two 4 KiB pages of the file are alike.
         let block = (0..<65521).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ $0 >> 8) }
         var big: [UInt8] = []

@@ -3,13 +3,14 @@ extension Chapter {
     /// process with real clients: what every model shares (ECHO), then what defines each one
     /// (SERVER). 群聊聊天室: the UDP chat room of the fork section, its server and its
     /// interactive client. HTTPServer v2.0: the HTTP/1.1 server (HTTP), in HTTPServerRules.swift.
+    /// ftp 文件服务器: the FTP file server (FTP), in FTPServerRules.swift.
     public static let servers = Chapter(
         id: "servers",
-        title: "Servers: the echo server on every model, the chat room, and the HTTP server",
-        chineseTitle: "服务器：各种服务器模型上的回显服务器、群聊聊天室，以及 HTTP 服务器",
+        title: "Servers: the echo server on every model, the chat room, the HTTP server and the FTP server",
+        chineseTitle: "服务器：各种服务器模型上的回显服务器、群聊聊天室、HTTP 服务器，以及 FTP 文件服务器",
         sections: ["并发网络通信模型", "循环服务器模型", "基于fork的多进程网络并发模型", "基于threading的多线程网络并发", "IO并发模型",
-                   "协程技术", "标准库协程的实现", "群聊聊天室", "HTTPServer v2.0"],
-        concepts: [echoServerConcept, serverModelsConcept, chatRoomConcept, httpServerConcept])
+                   "协程技术", "标准库协程的实现", "群聊聊天室", "ftp 文件服务器", "HTTPServer v2.0"],
+        concepts: [echoServerConcept, serverModelsConcept, chatRoomConcept, ftpServerConcept, httpServerConcept])
 
     private static let echoServerConcept: Concept.Draft =
     .concept("echo-server", api: "EchoServerAPI",

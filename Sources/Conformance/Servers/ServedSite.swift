@@ -1,9 +1,9 @@
 import Glibc
 
-/// The folder an HTTP check serves, made fresh in the temporary folder and removed afterwards:
+/// The folder an HTTP or FTP check serves, made fresh in the temporary folder and removed afterwards:
 /// `root/` with files of known bytes, and beside it, outside the root, `secret.txt`, which no
 /// response may ever contain.
-final class HTTPSite {
+final class ServedSite {
     /// The folder made for the check: `root/` and `secret.txt`.
     let base: String
     var root: String { base + "/root" }
@@ -18,7 +18,7 @@ final class HTTPSite {
     static let helloModified: time_t = 1_704_164_645
 
     init() throws {
-        let folder = (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/http-site-XXXXXX"
+        let folder = (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/served-site-XXXXXX"
         var template = Array(folder.utf8CString)
         guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
             throw Self.broken("mkdtemp(\(folder))")
