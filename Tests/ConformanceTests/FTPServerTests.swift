@@ -51,9 +51,10 @@ import Testing
 
     struct Failure: Error, CustomStringConvertible { let description: String }
 
-    /// Runs a Python script with the port as its argument; its standard output, after checking it succeeded.
-    func python(_ script: String, port: UInt16, timeout: Double = 120) throws -> String {
-        let run = try Spawn.run("/usr/bin/env", ["python3", "-c", script, String(port)], timeout: timeout)
+    /// Runs a Python script with the port (and `extra`) as its arguments; its standard output, after
+    /// checking it succeeded.
+    func python(_ script: String, port: UInt16, extra: [String] = [], timeout: Double = 120) throws -> String {
+        let run = try Spawn.run("/usr/bin/env", ["python3", "-c", script, String(port)] + extra, timeout: timeout)
         guard run.succeeded else { throw Failure(description: "python: \(run.status.map { "\($0)" } ?? "timed out")\n\(run.stdout)\n\(run.stderr)") }
         return run.stdout
     }
@@ -279,6 +280,60 @@ import Testing
         #expect(try uploadsInProgress(site).isEmpty)
         let names = try FileManager.default.contentsOfDirectory(atPath: site.root.path)
         #expect(!names.contains("reset.bin") && !names.contains("leaves.bin") && !names.contains("big.bin") && names.contains("same.bin"), "\(names)")
+        #expect(server.stop() == 0)
+    }
+
+    /// Verify that an upload under way is no client's to name: its hidden file (`.NAME.upload-XXXXXX`)
+    /// cannot be read, sized, deleted, overwritten or entered (550), and is not listed; and that after
+    /// EPSV ALL (RFC 2428) PASV is refused with 501 while EPSV still works (pyftpdlib answers the same).
+    @Test(arguments: ["thread", "process"])
+    func uploadsUnderWayAndEPSVAll(_ model: String) throws {
+        let site = try Site()
+        defer { site.remove() }
+        let server = try start(site, ["--model", model])
+        let script = #"""
+            import ftplib, io, os, sys, time
+            def connect():
+                f = ftplib.FTP()
+                f.connect("127.0.0.1", int(sys.argv[1]))
+                f.login()
+                return f
+            def code(f, command):
+                try:
+                    return f.sendcmd(command)[:3]
+                except ftplib.all_errors as error:
+                    return str(error)[:3]
+            uploader = connect()
+            uploader.voidcmd("TYPE I")
+            data = uploader.transfercmd("STOR held.bin")
+            data.sendall(b"z" * 100000)
+            # The server makes the hidden file once it has answered 150: wait for it.
+            deadline = time.monotonic() + 10
+            while not (hidden := [n for n in os.listdir(sys.argv[2]) if n.startswith(".held.bin.upload-")]):
+                assert time.monotonic() < deadline, "no hidden upload file within 10 s"
+                time.sleep(0.01)
+            other = connect()
+            print(len(hidden), [code(other, f"{verb} {hidden[0]}") for verb in ["SIZE", "MDTM", "DELE", "CWD", "RMD", "MKD"]])
+            answers = []
+            for command in [f"RETR {hidden[0]}", f"STOR {hidden[0]}", f"NLST {hidden[0]}"]:
+                try:
+                    other.retrlines(command, answers.append) if command[0] != "S" else other.storbinary(command, io.BytesIO(b"over"))
+                    answers.append("226")
+                except ftplib.error_perm as error:
+                    answers.append(str(error)[:3])
+            print(answers, [n for n in other.nlst() if "held" in n])
+            data.close()
+            print(uploader.voidresp()[:3], os.path.getsize(os.path.join(sys.argv[2], "held.bin")))
+            print(code(other, "EPSV ALL"), code(other, "PASV"), code(other, "EPSV"))
+            """#
+        let output = try python(script, port: server.port, extra: [site.root.path])
+        #expect(output == """
+            1 ['550', '550', '550', '550', '550', '550']
+            ['550', '550', '550'] []
+            226 100000
+            200 501 229
+
+            """, "\(output)")
         #expect(server.stop() == 0)
     }
 

@@ -106,7 +106,7 @@ enum FTPTransfer {
     static func receiveFile(into folder: String, name: String, ascii: Bool, limit: Int, on data: Socket,
                             keepIf keep: () -> Bool) throws(Failure) -> Int {
         defer { data.close() }
-        var template = Array("\(folder)/.\(name).upload-XXXXXX".utf8CString)
+        var template = Array("\(folder)/\(FTPJail.uploadTemplate(for: name))".utf8CString)
         let file = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
         guard file >= 0 else { throw .file(.current) }
         _ = fcntl(file, F_SETFD, FD_CLOEXEC)

@@ -10,7 +10,8 @@ import Glibc
 /// absolute path that names something outside (`/etc/passwd` is `root/etc/passwd`). Existing
 /// entries are then found segment by segment with lstat: a symbolic link is followed only when
 /// its real path stays inside the root. (A local user who swaps a checked folder for a link between
-/// the check and the use could still lead out; the clients of a session cannot.)
+/// the check and the use could still lead out; the clients of a session cannot.) Hidden uploads
+/// under way (`uploadTemplate`) are no one's to name.
 public struct FTPJail: Sendable {
     /// The root's real path.
     public let root: String
@@ -26,6 +27,15 @@ public struct FTPJail: Sendable {
     /// Why a path cannot be used: the reply's text (550).
     public struct Refusal: Error, Equatable {
         public let reason: String
+    }
+
+    /// The hidden name an upload of `name` is received under until it is whole (mkstemp's template).
+    static func uploadTemplate(for name: String) -> String { ".\(name).upload-XXXXXX" }
+
+    /// Whether `name` is such a hidden upload: no client may see, read, write or remove an upload
+    /// under way, so a partial file is never visible under any name.
+    static func isUploadUnderWay(_ name: Substring) -> Bool {
+        name.hasPrefix(".") && name.count > ".upload-XXXXXX".count && name.dropLast(6).hasSuffix(".upload-")
     }
 
     /// Whether the real path `path` is the root or inside it.
@@ -51,6 +61,7 @@ public struct FTPJail: Sendable {
         var info = stat()
         guard stat(root, &info) == 0 else { throw Refusal(reason: "\(virtual): no such file or folder") }
         for segment in virtual.split(separator: "/") {
+            guard !Self.isUploadUnderWay(segment) else { throw Refusal(reason: "\(virtual): an upload under way") }
             real += "/" + segment
             guard lstat(real, &info) == 0 else { throw Refusal(reason: "\(virtual): no such file or folder") }
             guard info.st_mode & S_IFMT == S_IFLNK else { continue }
@@ -71,6 +82,7 @@ public struct FTPJail: Sendable {
             throw Refusal(reason: "\(virtual): not a name")
         }
         let name = String(virtual[virtual.index(after: slash)...])
+        guard !Self.isUploadUnderWay(Substring(name)) else { throw Refusal(reason: "\(virtual): an upload under way") }
         let parent = try existing(slash == virtual.startIndex ? "/" : String(virtual[..<slash]))
         guard parent.info.st_mode & S_IFMT == S_IFDIR else { throw Refusal(reason: "\(virtual): not in a folder") }
         var info = stat()

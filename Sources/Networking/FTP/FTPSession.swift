@@ -9,8 +9,9 @@ import Glibc
 /// Replies: 500 an unknown command or a line too long, 501 a missing or bad argument, 502 a
 /// command this server does not implement (PORT and EPRT among them: passive mode only), 503 PASS
 /// before USER, 530 anything but USER, PASS, QUIT, NOOP, SYST, FEAT, OPTS and HELP before logging
-/// in, 425 a transfer without PASV or EPSV before it, 550 a path that does not exist or is not
-/// the jail's to give (`FTPJail`), 552 an upload over the limit, 421 an idle control connection.
+/// in, 425 a transfer without PASV or EPSV before it, 501 PASV after EPSV ALL, 550 a path that
+/// does not exist or is not the jail's to give (`FTPJail`), 552 an upload over the limit, 421 an
+/// idle control connection.
 final class FTPSession {
     private let control: FTPControl
     private let jail: FTPJail
@@ -23,6 +24,8 @@ final class FTPSession {
     /// TYPE A (the default, RFC 959 section 3.1.1.1) or TYPE I.
     private var ascii = true
     private var passive: FTPPassive?
+    /// After EPSV ALL (RFC 2428 section 4) the only way to open a data connection is EPSV.
+    private var extendedOnly = false
 
     static let anonymousNames: Set<String> = ["anonymous", "ftp"]
     static let notImplemented: Set<String> = [
@@ -169,9 +172,13 @@ final class FTPSession {
 
     private func openPassive(extended: Bool, _ argument: String?) -> Bool {
         if extended, let argument {
-            if argument.uppercased() == "ALL" { return control.reply(200, "EPSV ALL ok") }
+            if argument.uppercased() == "ALL" {
+                extendedOnly = true
+                return control.reply(200, "EPSV ALL ok: PASV is refused from now on")
+            }
             guard argument == "1" else { return control.reply(522, "Network protocol not supported, use (1)") }
         }
+        if !extended && extendedOnly { return control.reply(501, "PASV is not allowed after EPSV ALL") }
         passive = nil
         do throws(SocketError) {
             let opened = try FTPPassive(clientHost: clientHost)
