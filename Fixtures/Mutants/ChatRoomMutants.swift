@@ -11,21 +11,16 @@ struct MutantChatRooms: ChatRoomAPI {
     let server: String?
     let client: String?
 
-    private var folder: String {
-        let me = CommandLine.arguments[0]
-        return me.contains("/") ? String(me[..<me.lastIndex(of: "/")!]) : "."
-    }
-
     func server(idleSeconds: Double) -> ServerCommand {
         let arguments = ["--port", "0", "--idle-seconds", "\(idleSeconds)"]
-        guard let server else { return ServerCommand(folder + "/chat-server", arguments) }
-        return ServerCommand(folder + "/mutant-runner", ["--chat-server", server] + arguments)
+        guard let server else { return ServerCommand.sibling("chat-server", arguments) }
+        return ServerCommand.sibling("mutant-runner", ["--chat-server", server] + arguments)
     }
 
     func client(port: UInt16, keepAliveSeconds: Double) -> ServerCommand {
         let arguments = ["127.0.0.1", "\(port)", "--keepalive-seconds", "\(keepAliveSeconds)"]
-        guard let client else { return ServerCommand(folder + "/chat-client", arguments) }
-        return ServerCommand(folder + "/mutant-runner", ["--chat-client", client] + arguments)
+        guard let client else { return ServerCommand.sibling("chat-client", arguments) }
+        return ServerCommand.sibling("mutant-runner", ["--chat-client", client] + arguments)
     }
 }
 

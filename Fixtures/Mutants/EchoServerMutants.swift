@@ -11,9 +11,7 @@ struct MutantEchoServers: EchoServerAPI {
     let models: [ServerModel]
 
     func command(_ model: ServerModel) -> ServerCommand {
-        let me = CommandLine.arguments[0]
-        let folder = me.contains("/") ? String(me[..<me.lastIndex(of: "/")!]) : "."
-        return ServerCommand(folder + "/mutant-runner", ["--echo-server", name, "--model", model.rawValue, "--port", "0"])
+        ServerCommand.sibling("mutant-runner", ["--echo-server", name, "--model", model.rawValue, "--port", "0"])
     }
 }
 

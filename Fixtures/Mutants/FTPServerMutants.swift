@@ -10,9 +10,7 @@ struct MutantFTPServer: FTPServerAPI {
     let name: String
 
     func command(_ options: FTPServerOptions) -> ServerCommand {
-        let me = CommandLine.arguments[0]
-        let folder = me.contains("/") ? String(me[..<me.lastIndex(of: "/")!]) : "."
-        return ServerCommand(folder + "/mutant-runner", ["--ftp-server", name] + options.arguments)
+        ServerCommand.sibling("mutant-runner", ["--ftp-server", name] + options.arguments)
     }
 }
 

@@ -10,9 +10,7 @@ struct MutantHTTPServer: HTTPServerAPI {
     let name: String
 
     func command(_ options: HTTPServerOptions) -> ServerCommand {
-        let me = CommandLine.arguments[0]
-        let folder = me.contains("/") ? String(me[..<me.lastIndex(of: "/")!]) : "."
-        return ServerCommand(folder + "/mutant-runner", ["--http-server", name] + options.arguments)
+        ServerCommand.sibling("mutant-runner", ["--http-server", name] + options.arguments)
     }
 }
 

@@ -7,8 +7,8 @@ import Conformance
 /// Rules ECHO-1 ... ECHO-5 (every model) and SERVER-1 ... SERVER-5 (what defines the loop, udp,
 /// fork and thread models), RULES.md. Grade just these: `make grade RULES=servers`.
 /// Hints: add an executable target to this package (say `my-echo-server`) that takes
-/// `--model M --port N`, and return its path: it is built next to the conformance runner, in the
-/// folder of `CommandLine.arguments[0]`. List in `models` the models it implements; a rule about
+/// `--model M --port N`, and return `ServerCommand.sibling("my-echo-server", arguments)`: it is
+/// built next to the conformance runner. List in `models` the models it implements; a rule about
 /// a model you left out fails. Print the first line with `print` and then `fflush(stdout)`, or the
 /// spec waits for it in vain. Stop on SIGINT / SIGTERM: the selector models with the self-pipe
 /// trick; the blocking ones by shutting their sockets down from the handler (shutdown(2) is

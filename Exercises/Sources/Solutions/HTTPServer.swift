@@ -6,9 +6,9 @@ import Conformance
 ///
 /// Rules HTTP-1 ... HTTP-21, RULES.md and Guides/servers.md. Grade just these: `make grade RULES=http-server`.
 /// Hints: add an executable target to this package (say `my-http-server`) that takes
-/// `--root DIR --port N --request-seconds S --max-connections N`, and return its path with those
-/// arguments (`options.arguments` has them in that form): it is built next to the conformance
-/// runner, in the folder of `CommandLine.arguments[0]`. Print `listening on 127.0.0.1:PORT` first,
+/// `--root DIR --port N --request-seconds S --max-connections N`, and return
+/// `ServerCommand.sibling("my-http-server", options.arguments)` (`options.arguments` has them in
+/// that form): it is built next to the conformance runner. Print `listening on 127.0.0.1:PORT` first,
 /// then `fflush(stdout)`. One thread on your epoll selector (or your coroutine hub) serves every
 /// client: each connection keeps the bytes it has received until a request is whole (its head ends
 /// with an empty line; then Content-Length bytes or chunks of body). Stop on SIGTERM with the

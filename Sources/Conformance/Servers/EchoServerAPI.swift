@@ -39,6 +39,15 @@ public struct ServerCommand: Sendable, CustomStringConvertible {
     }
 
     public var description: String { ([executable] + arguments).joined(separator: " ") }
+
+    /// The program `name` built next to the running executable (the rule runners, the mutant
+    /// runner and the servers are built into one folder: `.build/debug/echo-server` beside
+    /// `.build/debug/reference-runner`), with `arguments`.
+    public static func sibling(_ name: String, _ arguments: [String]) -> ServerCommand {
+        let me = CommandLine.arguments[0]
+        let folder = me.contains("/") ? String(me[..<me.lastIndex(of: "/")!]) : "."
+        return ServerCommand(folder + "/" + name, arguments)
+    }
 }
 
 /// The line echo server, on each model it implements: a black box the spec starts as a process
