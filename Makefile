@@ -11,11 +11,11 @@ RULES      ?=
 # for Chinese even when LC_ALL says otherwise.
 LANG_OPTION = $(if $(and $(filter command line,$(origin LANG)),$(filter zh%,$(LANG))),--lang zh)
 
-.PHONY: ps-tools http-clients browser test tsan conformance ctest ctests grade rules guides fuzz bench gil-demo proc-states build cmocka clean
+.PHONY: ps-tools peers browser test tsan conformance ctest ctests grade rules guides fuzz bench gil-demo proc-states build cmocka clean
 
 ## test: the C witnesses and the whole Swift test suite (installs libcmocka-dev, procps and psmisc for
 ## ps and pstree, and the HTTP clients curl and wrk, when root; Python's requests with pip).
-test: ctest build ps-tools http-clients
+test: ctest build ps-tools peers
 	$(SWIFT) test
 
 ## browser: headless Chromium renders a page from the HTTP server (installs chromium, when root).
@@ -52,7 +52,7 @@ grade:
 
 ## bench: the reference's figures beside their peers (CPython ...), as ratios; writes reports/bench.json.
 ## ROWS=queue runs only the rows whose name contains a word of ROWS (and writes no report).
-bench: http-clients
+bench: peers
 	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null \
 	  && echo "installing nginx" && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; } \
 	  || echo "cannot install nginx: its peer is missing"
@@ -119,9 +119,9 @@ ps-tools:
 	  fi; \
 	fi
 
-## http-clients: curl, wrk and Python's requests, the clients the HTTP server is tested with; as root on
-## Debian, install them.
-http-clients:
+## peers: what the servers are tested with that no one here wrote: curl, wrk and Python's requests
+## (clients), pyftpdlib (a server the FTP rules are run against); as root on Debian, install them.
+peers:
 	@if ! command -v curl >/dev/null || ! command -v wrk >/dev/null; then \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
 	    echo "installing curl and wrk"; \
@@ -133,6 +133,9 @@ http-clients:
 	@python3 -c "import requests" 2>/dev/null || python3 -m pip install --quiet requests 2>/dev/null \
 	  || python3 -m pip install --quiet --break-system-packages requests \
 	  || echo "note: cannot install Python's requests: clientsNoOneHereWrote fails" >&2
+	@python3 -c "import pyftpdlib" 2>/dev/null || python3 -m pip install --quiet pyftpdlib 2>/dev/null \
+	  || python3 -m pip install --quiet --break-system-packages pyftpdlib \
+	  || echo "note: cannot install pyftpdlib: pyftpdlibAgainstTheRules fails" >&2
 
 ## cmocka: make sure cmocka is installed; as root on Debian, install it.
 CMOCKA_PROBE = printf '\#include <stdarg.h>\n\#include <stddef.h>\n\#include <stdint.h>\n\#include <setjmp.h>\n\#include <cmocka.h>\nint main(void) { return 0; }\n' \

@@ -1,3 +1,4 @@
+import Conformance
 import Foundation
 import Glibc
 import Grading
@@ -60,7 +61,8 @@ import Testing
     }
 
     /// Verify, with Python's ftplib and each model, every command the server implements and the reply
-    /// codes of misuse: 500 unknown, 501 bad argument, 502 not implemented, 503 PASS before USER,
+    /// codes of misuse: 500 unknown, 501 bad argument (or one given to PWD, CDUP, NOOP, SYST, which
+    /// take none: pyftpdlib answers the same), 502 not implemented, 503 PASS before USER,
     /// 530 before logging in, 550 missing, 425 a transfer without PASV or EPSV.
     @Test(arguments: ["thread", "process"])
     func ftplibUsesEveryCommand(_ model: String) throws {
@@ -76,9 +78,9 @@ import Testing
                     return f.sendcmd(command)[:3]
                 except ftplib.all_errors as error:
                     return str(error)[:3]
-            print(code("PWD"), code("PASS x"), code("USER"), code("BOGUS"))
+            print(code("PWD"), code("PASS x"), code("USER"), code("BOGUS"), code("NOOP now"), code("SYST x"))
             print(f.login()[:3], code("SYST"), code("FEAT"), code("NOOP"), code("OPTS UTF8 ON"), code("HELP"))
-            print(f.pwd(), code("CWD sub"), f.pwd(), code("CDUP"), f.pwd(), code("CWD nothing"), code("CWD a.txt"))
+            print(f.pwd(), code("CWD sub"), f.pwd(), code("CDUP"), f.pwd(), code("CWD nothing"), code("CWD a.txt"), code("PWD x"), code("CDUP x"))
             print(code("TYPE A"), code("TYPE I"), code("TYPE X"), code("TYPE"), code("MODE S"), code("STRU F"))
             print(code("PORT 127,0,0,1,1,1"), code("EPRT |1|127.0.0.1|1|"), code("EPSV 2"), code("RETR a.txt"))
             print(sorted(f.nlst()))
@@ -104,9 +106,9 @@ import Testing
         let output = try python(script, port: server.port)
         #expect(output == """
             220
-            530 503 501 500
+            530 503 501 500 501 501
             230 215 211 200 200 214
-            / 250 /sub 250 / 550 550
+            / 250 /sub 250 / 550 550 501 501
             200 200 504 501 200 200
             502 502 522 425
             ['a.txt', 'dangling', 'inside', 'leak', 'leakdir', 'sub']
@@ -281,6 +283,28 @@ import Testing
         let names = try FileManager.default.contentsOfDirectory(atPath: site.root.path)
         #expect(!names.contains("reset.bin") && !names.contains("leaves.bin") && !names.contains("big.bin") && names.contains("same.bin"), "\(names)")
         #expect(server.stop() == 0)
+    }
+
+    /// Verify the FTP rules against a server no one here wrote, pyftpdlib (Benchmarks/peers/ftp_pyftpdlib.py),
+    /// so that no rule leans on this project's own server: the rules asking for RFC 959 behaviour
+    /// pass, and the three where the rules ask for more than pyftpdlib does fail, as their sentences
+    /// say: FTP-8 (pyftpdlib takes ".." at the root as the root), FTP-9 (it writes an upload in
+    /// place) and FTP-11 (it has no upload limit). The reference runner is started through a link
+    /// in a folder whose `ftp-server` runs pyftpdlib: `ServerCommand.sibling` finds that one.
+    @Test func pyftpdlibAgainstTheRules() throws {
+        let folder = try Repository.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let runner = folder.appendingPathComponent("reference-runner")
+        try FileManager.default.createSymbolicLink(atPath: runner.path, withDestinationPath: RunnerCommand.sibling("reference-runner").executable)
+        let server = folder.appendingPathComponent("ftp-server")
+        let peer = Repository.path("Benchmarks/peers/ftp_pyftpdlib.py")
+        try "#!/bin/sh\nexec python3 '\(peer)' \"$@\"\n".write(to: server, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: server.path)
+        let refused: Set<String> = ["FTP-8", "FTP-9", "FTP-11"]
+        for rule in Catalog.rules.map(\.id) where rule.hasPrefix("FTP-") {
+            let outcome = Supervisor.check(rule, with: RunnerCommand(runner.path), timeout: RuleRunner.defaultTimeout)
+            #expect(outcome.status == (refused.contains(rule) ? .fail : .pass), "\(rule): \(Report.describe(outcome))")
+        }
     }
 
     /// Verify that an upload under way is no client's to name: its hidden file (`.NAME.upload-XXXXXX`)

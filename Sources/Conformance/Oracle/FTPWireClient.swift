@@ -33,11 +33,11 @@ final class FTPWireClient {
         return try reply(command, within: seconds)
     }
 
-    /// Sends `command`; its reply must have one of `codes`.
+    /// Sends `command`; its reply must have one of `codes`. A failure names the command and `when`.
     @discardableResult
-    func expect(_ command: String, _ codes: Int...) throws -> FTPReply {
+    func expect(_ command: String, _ codes: Int..., when: String? = nil) throws -> FTPReply {
         let answer = try self.command(command)
-        try expectCode(answer, codes, command)
+        try expectCode(answer, codes, command + (when.map { " (\($0))" } ?? ""))
         return answer
     }
 

@@ -80,12 +80,14 @@ extension Chapter {
         .rule("FTP-8", "ftp 文件服务器", c: false,
               """
               The root is a jail: RETR, STOR, SIZE, DELE, CWD, MKD, RMD and LIST given a way out (".." above the \
-              root, after a folder or from "/", and links leading out to a file or a folder) answer 550, and \
-              nothing outside the root is read, written or removed; "/hello.txt" is the root's hello.txt.
+              root, after a folder or from "/", and links leading out to a file or a folder) answer 550 (pyftpdlib \
+              instead takes ".." at the root as the root, as chroot does), and nothing outside the root is read, \
+              written or removed; "/hello.txt" is the root's hello.txt.
               """,
               zh: """
               根目录是一座监狱：RETR、STOR、SIZE、DELE、CWD、MKD、RMD 和 LIST 遇到越狱的路径\
-              （根之上的 ".."，无论是在目录之后还是从 "/" 开始，以及指向外面文件或目录的符号链接）都应答 550，\
+              （根之上的 ".."，无论是在目录之后还是从 "/" 开始，以及指向外面文件或目录的符号链接）都应答 550\
+              （pyftpdlib 则像 chroot 那样把根上的 ".." 当作根本身），\
               根目录之外的任何东西都不会被读取、写入或删除；"/hello.txt" 就是根目录下的 hello.txt。
               """),
         .rule("FTP-9", "ftp 文件服务器", c: false,

@@ -97,10 +97,10 @@ public struct FTPServerSpec<Implementation: FTPServerAPI>: Spec {
         let client = try FTPWireClient(port: server.port)
         try client.expectCode(client.greeting, [220], "connecting (the greeting)")
         for command in ["PWD", "LIST", "RETR hello.txt"] {
-            try client.expect("\(command) (before logging in)", 530)
+            try client.expect(command, 530, when: "before logging in")
         }
         try client.logIn()
-        try client.expect("PWD (logged in)", 257)
+        try client.expect("PWD", 257, when: "logged in")
         try client.expect("QUIT", 221)
         try expectTrue(client.closes(within: 5), "the control connection was still open 5 s after QUIT's 221")
     }
@@ -110,7 +110,7 @@ public struct FTPServerSpec<Implementation: FTPServerAPI>: Spec {
         let site = try ServedSite()
         let server = try start(site)
         let client = try FTPWireClient(port: server.port)
-        try client.expect("PASS secret (before USER)", 503)
+        try client.expect("PASS secret", 503, when: "before USER")
         try client.logIn()
         try client.expect("XYZZY", 500)
         try client.expect("RETR", 501)
@@ -340,7 +340,7 @@ public struct FTPServerSpec<Implementation: FTPServerAPI>: Spec {
         let fourth = try FTPWireClient(port: server.port)
         try fourth.expectCode(fourth.greeting, [421], "a fourth client connecting with --max-clients 3")
         try expectTrue(fourth.closes(within: 5), "the fourth client's connection was still open 5 s after its 421")
-        for (index, client) in three.enumerated() { try client.expect("NOOP (client \(index + 1) of 3)", 200) }
+        for (index, client) in three.enumerated() { try client.expect("NOOP", 200, when: "client \(index + 1) of 3") }
         try three[0].expect("QUIT", 221)
         let deadline = Deadline(after: 5)
         while true {
@@ -360,12 +360,12 @@ public struct FTPServerSpec<Implementation: FTPServerAPI>: Spec {
         let busy = try loggedIn(server)
         for _ in 0..<10 {
             usleep(250_000)
-            try busy.expect("NOOP (a busy client)", 200)
+            try busy.expect("NOOP", 200, when: "a busy client")
         }
         let answer = try idle.reply("a client silent for 2.5 s with --idle-seconds 1", within: 2)
         try idle.expectCode(answer, [421], "a client silent for 2.5 s with --idle-seconds 1")
         try expectTrue(idle.closes(within: 3), "the idle client's connection was still open 3 s after its 421")
-        try busy.expect("NOOP (a busy client, after 2.5 s)", 200)
+        try busy.expect("NOOP", 200, when: "a busy client, after 2.5 s")
     }
 
     /// FTP-14: SIGTERM with two clients connected: status 0 within 10 s, both connections closed.

@@ -6,7 +6,8 @@ import Glibc
 /// download, upload, delete, make and remove folders. It runs with blocking calls on its own thread
 /// or process, as the course's thread and fork servers serve each client.
 ///
-/// Replies: 500 an unknown command or a line too long, 501 a missing or bad argument, 502 a
+/// Replies: 500 an unknown command or a line too long, 501 a missing or bad argument (or one given
+/// to a command that takes none, as pyftpdlib answers), 502 a
 /// command this server does not implement (PORT and EPRT among them: passive mode only), 503 PASS
 /// before USER, 530 anything but USER, PASS, QUIT, NOOP, SYST, FEAT, OPTS and HELP before logging
 /// in, 425 a transfer without PASV or EPSV before it, 501 PASV after EPSV ALL, 550 a path that
@@ -33,6 +34,8 @@ final class FTPSession {
         "SITE", "STAT", "MLSD", "MLST",
     ]
     static let activeMode: Set<String> = ["PORT", "EPRT", "LPRT"]
+    /// Commands that take no argument (RFC 959 section 5.3.1): given one, they answer 501.
+    static let withoutArgument: Set<String> = ["QUIT", "NOOP", "SYST", "FEAT", "PWD", "XPWD", "CDUP", "XCUP", "PASV"]
     static let beforeLogin: Set<String> = ["USER", "PASS", "QUIT", "NOOP", "SYST", "FEAT", "OPTS", "HELP"]
     static let afterLogin: Set<String> = [
         "PWD", "XPWD", "CWD", "XCWD", "CDUP", "XCUP", "TYPE", "MODE", "STRU", "PASV", "EPSV", "LIST", "NLST", "RETR",
@@ -70,6 +73,9 @@ final class FTPSession {
     /// Answers one command; false once the session is over.
     private func answer(_ verb: String, _ argument: String?) -> Bool {
         if argument?.utf8.contains(0) ?? false { return control.reply(501, "An argument may not hold a NUL byte") }
+        if let argument, !argument.isEmpty, Self.withoutArgument.contains(verb) {
+            return control.reply(501, "\(verb) takes no argument")
+        }
         switch verb {
         case "QUIT":
             control.reply(221, "Goodbye")
