@@ -137,7 +137,7 @@ private func joinedToRoot(_ bytes: [UInt8], root: String) -> [UInt8] {
 /// relay copies both ways and, when the client resets its side, ends the server's side in order.
 @Sendable private func relayingData(_ bytes: [UInt8]) -> [UInt8] {
     let text = String(decoding: bytes, as: UTF8.self)
-    guard text.hasPrefix("229 "), let port = extendedPassivePort(text),
+    guard text.hasPrefix("229 "), let port = FTPWireClient.extendedPort(text),
           let relay = try? SocketFactory().tcp() else { return bytes }
     do {
         try relay.bind(.loopback(0))
@@ -156,11 +156,4 @@ private func joinedToRoot(_ bytes: [UInt8], root: String) -> [UInt8] {
     } catch {
         return bytes
     }
-}
-
-/// The port in an EPSV reply's "(|||port|)".
-private func extendedPassivePort(_ text: String) -> UInt16? {
-    guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close else { return nil }
-    let fields = text[text.index(after: open)..<close].split(separator: "|", omittingEmptySubsequences: false)
-    return fields.count == 5 ? UInt16(fields[3]) : nil
 }

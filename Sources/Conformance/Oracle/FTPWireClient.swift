@@ -12,7 +12,7 @@ struct FTPReply {
 /// One client of the FTP checks: commands out on the control connection, replies read one by one,
 /// and passive data connections (EPSV or PASV) opened by the check's own sockets, so what is
 /// checked is the bytes on the wire. Every wait is bounded (10 s unless said otherwise).
-final class FTPWireClient {
+package final class FTPWireClient {
     let control: LoopbackSocket
     /// The reply the server greeted with.
     private(set) var greeting = FTPReply(code: 0, text: "")
@@ -91,8 +91,8 @@ final class FTPWireClient {
         return try LoopbackSocket.connected(to: port)
     }
 
-    /// The port in "... (|||port|)".
-    static func extendedPort(_ text: String) -> UInt16? {
+    /// The port in "... (|||port|)" (also the FTP mutants' data relay reads it).
+    package static func extendedPort(_ text: String) -> UInt16? {
         guard let open = text.firstIndex(of: "("), let close = text.lastIndex(of: ")"), open < close else { return nil }
         let fields = text[text.index(after: open)..<close].split(separator: "|", omittingEmptySubsequences: false)
         guard fields.count == 5 else { return nil }

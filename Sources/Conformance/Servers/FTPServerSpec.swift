@@ -50,29 +50,12 @@ public struct FTPServerSpec<Implementation: FTPServerAPI>: Spec {
 
     /// The names in `folder` on disk, as the check sees them.
     private func names(_ folder: String) throws -> Set<String> {
-        guard let listing = opendir(folder) else { throw CheckFailure("the check could not read \(folder): \(Errno.current)") }
-        defer { closedir(listing) }
-        var names: Set<String> = []
-        while let entry = readdir(listing) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.insert(name) }
-        }
+        guard let names = ServedSite.names(in: folder) else { throw CheckFailure("the check could not read \(folder): \(Errno.current)") }
         return names
     }
 
     /// The bytes of `path` on disk, or nil when there is no file.
-    private func contents(_ path: String) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
-        defer { close(descriptor) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            guard count > 0 else { return bytes }
-            bytes += buffer[..<count]
-        }
-    }
+    private func contents(_ path: String) -> [UInt8]? { ServedSite.contents(of: path) }
 
     /// The folder a 257 reply names: the text between its first quote and the quote that ends it
     /// ("" inside stands for one quote, RFC 959 appendix II).

@@ -69,18 +69,38 @@ final class ServedSite {
         }
     }
 
+    /// The names in `folder` on disk (without "." and ".."), or nil when it cannot be read.
+    static func names(in folder: String) -> Set<String>? {
+        guard let listing = opendir(folder) else { return nil }
+        defer { closedir(listing) }
+        var names: Set<String> = []
+        while let entry = readdir(listing) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != "." && name != ".." { names.insert(name) }
+        }
+        return names
+    }
+
+    /// The bytes of the file at `path`, or nil when there is none.
+    static func contents(of path: String) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var bytes: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
+            guard count > 0 else { return bytes }
+            bytes += buffer[..<count]
+        }
+    }
+
     /// Removes `path` and, if it is a folder, everything in it (links are removed, never followed).
     private func remove(_ path: String) {
         var status = stat()
         guard lstat(path, &status) == 0 else { return }
-        if status.st_mode & S_IFMT == S_IFDIR, let folder = opendir(path) {
-            var names: [String] = []
-            while let entry = readdir(folder) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                if name != "." && name != ".." { names.append(name) }
-            }
-            closedir(folder)
-            for name in names { remove(path + "/" + name) }
+        if status.st_mode & S_IFMT == S_IFDIR {
+            for name in Self.names(in: path) ?? [] { remove(path + "/" + name) }
             rmdir(path)
         } else {
             unlink(path)
