@@ -11,7 +11,8 @@ struct FTPReply {
 
 /// One client of the FTP checks: commands out on the control connection, replies read one by one,
 /// and passive data connections (EPSV or PASV) opened by the check's own sockets, so what is
-/// checked is the bytes on the wire. Every wait is bounded (10 s unless said otherwise).
+/// checked is the bytes on the wire. Every wait is bounded: 5 s for the greeting, 10 s for a reply,
+/// 8 s for a download's data, less where a check says so.
 package final class FTPWireClient {
     let control: LoopbackSocket
     /// The reply the server greeted with.

@@ -22,7 +22,7 @@ public struct FTPServerOptions: Sendable, Equatable {
 /// and upload the files of one folder, over real FTP (RFC 959 in passive mode, RFC 2428's EPSV,
 /// RFC 3659's SIZE and MDTM), a black box the spec starts as a process and speaks to on 127.0.0.1.
 ///
-/// Rules FTP-1 ... FTP-13 in RULES.md; the reference is `ftp-server --root DIR --port N
+/// Rules FTP-1 ... FTP-14 in RULES.md; the reference is `ftp-server --root DIR --port N
 /// [--model thread|process] [--max-clients N] [--max-upload-bytes N] [--idle-seconds S]`, a thread
 /// (or a process) per client. The protocol: the server prints `listening on 127.0.0.1:PORT` as its
 /// first stdout line (port 0 picks a free one), lets `anonymous` log in with any password, serves
