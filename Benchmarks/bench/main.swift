@@ -93,7 +93,7 @@ let rows = [
 ] + [(ftpSingle, "ftp: one client downloading a 200 MiB file"), (ftpFifty, "ftp: 50 clients at once, each downloading a 20 MiB file")].map { turns, name in
     Row(name: name, unit: "MiB/s",
         project: { try turns.figure(of: "reference") },
-        peers: (FTPBenchmarks.servers.dropFirst().map(\.name) + [FTPBenchmarks.rawCopy]).map { peer in Peer(name: peer) { try turns.figure(of: peer) } })
+        peers: FTPBenchmarks.peerNames.map { peer in Peer(name: peer) { try turns.figure(of: peer) } })
 } + EchoBenchmarks.models.flatMap { model in
     // Per model: round trips with the servers taking turns (with 100 clients, and 1,000 for some), and
     // the memory an idle client costs.

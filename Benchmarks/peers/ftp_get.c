@@ -9,8 +9,13 @@
  *         has logged in to the last 226.
  *
  *     ftp_get --raw PATH [--clients C] [--repeat R]
- *         The raw socket copy: C connections on 127.0.0.1, each fed the file PATH R times by a
- *         process of its own with sendfile(2), received by the same loop. Prints the MiB/s likewise.
+ *         The raw socket copy: C clients on 127.0.0.1, each fed the file PATH R times by a process
+ *         of its own with sendfile(2), over a new connection each time (as an FTP download has its
+ *         own data connection), received by the same loop. Prints the MiB/s likewise.
+ *
+ *     ftp_get --raw-stream PATH [--clients C] [--repeat R]
+ *         As --raw, with one connection per client carrying its R copies back to back: no
+ *         connection set up per file, and no new connection's small windows to grow.
  *
  * Any error: a message on stderr and exit status 1.
  */
@@ -36,6 +41,7 @@ static int port;
 static int repeat = 1;
 static const char *name;
 static const char *raw_path;
+static int raw_stream; /* --raw-stream: one connection per client for all its copies */
 static pthread_barrier_t start_together;
 
 static void fail(const char *what) {
@@ -118,21 +124,30 @@ static long long ftp_download(void) {
 }
 
 /* The raw copies' listeners, one per client, each served by a feeder process of its own (forked
- * before any thread starts) that sendfile()s the whole file into its one connection, as a server
- * process would. */
+ * before any thread starts) that sendfile()s the whole file R times, as a server process would:
+ * over a connection each time, or (--raw-stream) all over one. */
 static int raw_listeners[MAX_CLIENTS];
 
+static void send_whole(int connection, int file, off_t size) {
+    off_t offset = 0;
+    while (offset < size) {
+        if (sendfile(connection, file, &offset, size - offset) < 0 && errno != EINTR) _exit(1);
+    }
+}
+
+/* A connection per file, or one carrying every copy. */
+static int connections(void) { return raw_stream ? 1 : repeat; }
+
 static void feed(int listener) {
-    int connection = accept(listener, NULL, NULL);
     int file = open(raw_path, O_RDONLY);
-    if (connection < 0 || file < 0) _exit(1);
+    if (file < 0) _exit(1);
     struct stat info;
     fstat(file, &info);
-    for (int round = 0; round < repeat; round++) {
-        off_t offset = 0;
-        while (offset < info.st_size) {
-            if (sendfile(connection, file, &offset, info.st_size - offset) < 0 && errno != EINTR) _exit(1);
-        }
+    for (int i = 0; i < connections(); i++) {
+        int connection = accept(listener, NULL, NULL);
+        if (connection < 0) _exit(1);
+        for (int copy = 0; copy < repeat / connections(); copy++) send_whole(connection, file, info.st_size);
+        close(connection);
     }
     _exit(0);
 }
@@ -154,10 +169,13 @@ static long long raw_download(int index) {
     struct sockaddr_in address;
     socklen_t length = sizeof address;
     if (getsockname(raw_listeners[index], (struct sockaddr *)&address, &length) != 0) fail("getsockname");
-    int data = connect_to(ntohs(address.sin_port));
     pthread_barrier_wait(&start_together);
-    long long total = drain(data);
-    close(data);
+    long long total = 0;
+    for (int i = 0; i < connections(); i++) {
+        int data = connect_to(ntohs(address.sin_port));
+        total += drain(data);
+        close(data);
+    }
     return total;
 }
 
@@ -175,11 +193,12 @@ int main(int argc, char **argv) {
         if (strcmp(argv[i], "--port") == 0) port = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--file") == 0) name = argv[i + 1];
         else if (strcmp(argv[i], "--raw") == 0) raw_path = argv[i + 1];
+        else if (strcmp(argv[i], "--raw-stream") == 0) raw_path = argv[i + 1], raw_stream = 1;
         else if (strcmp(argv[i], "--clients") == 0) clients = atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--repeat") == 0) repeat = atoi(argv[i + 1]);
     }
     if ((raw_path == NULL && (port <= 0 || name == NULL)) || clients < 1 || clients > MAX_CLIENTS || repeat < 1) {
-        fprintf(stderr, "usage: ftp_get (--port N --file NAME | --raw PATH) [--clients C] [--repeat R]\n");
+        fprintf(stderr, "usage: ftp_get (--port N --file NAME | --raw PATH | --raw-stream PATH) [--clients C] [--repeat R]\n");
         return 1;
     }
     pthread_t threads[MAX_CLIENTS];
