@@ -65,31 +65,12 @@ enum EchoBenchmarks {
     static let load = ".build/peers/echo_load"
 
     /// Round trips per second of each of `servers`, by name: `clients` clients, each sending a 64-byte
-    /// line and waiting for its echo before the next. The servers take turns, 5 rounds of 1 s
-    /// each (after 0.5 s of warm-up), and each figure is the median of its server's rounds: on 2
-    /// cores the loopback path swings by 2x over seconds, and turns spread those swings over every
-    /// server. A server that fails a round is not run again; its figure is that failure.
-    static func roundTripsInTurns(_ servers: [EchoServer], clients: Int) -> [String: Result<Double, any Error>] {
-        var rounds: [String: [Double]] = [:]
-        var failures: [String: any Error] = [:]
-        for _ in 0..<5 {
-            for server in servers where failures[server.name] == nil {
-                do {
-                    rounds[server.name, default: []].append(try roundTripsOnce(server, clients: clients, seconds: 1))
-                } catch {
-                    failures[server.name] = error
-                }
-            }
+    /// line and waiting for its echo before the next. The servers take turns (`inTurns`), 5 rounds
+    /// of 1 s each (after 0.5 s of warm-up).
+    static func roundTripsInTurns(_ servers: [EchoServer], clients: Int) -> Figures {
+        inTurns(servers.map(\.name), rounds: 5) { name in
+            try roundTripsOnce(servers.first { $0.name == name }!, clients: clients, seconds: 1)
         }
-        var figures: [String: Result<Double, any Error>] = [:]
-        for server in servers {
-            if let failure = failures[server.name] {
-                figures[server.name] = .failure(failure)
-            } else {
-                figures[server.name] = .success(median(rounds[server.name]!))
-            }
-        }
-        return figures
     }
 
     /// One round: round trips per second over `seconds`, after 0.5 s of warm-up.
@@ -125,25 +106,6 @@ enum EchoBenchmarks {
         guard holder.wait(within: 30) == 0 else { throw BenchmarkError("echo_load --idle failed") }
         return Double(after - before) / Double(clients)
     }
-
-    /// The middle value (the upper one of an even count).
-    private static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-}
-
-/// The round trips per second of a model's servers, measured in turns
-/// (`EchoBenchmarks.roundTripsInTurns`) the first time one of them is asked for: the reference
-/// and its peers are figures of one row.
-final class RoundTripsInTurns {
-    private let servers: [EchoServer]
-    private let clients: Int
-    private lazy var figures = EchoBenchmarks.roundTripsInTurns(servers, clients: clients)
-
-    init(_ model: EchoModel, clients: Int) {
-        servers = [model.reference] + model.peers
-        self.clients = clients
-    }
-
-    func figure(of server: EchoServer) throws -> Double { try figures[server.name]!.get() }
 }
 
 /// A process and its descendants, as /proc shows them.

@@ -45,42 +45,21 @@ enum FTPBenchmarks {
     static let peerNames = servers(serving: "").dropFirst().map(\.name) + rawCopies.map(\.0)
 
     /// MiB/s of every source for `load`, by name, measured in turns on a fresh folder holding the
-    /// load's file, removed afterwards.
-    static func throughputInTurns(_ load: Load) -> [String: Result<Double, any Error>] {
+    /// load's file.
+    static func throughputInTurns(_ load: Load) -> Figures {
         let names = ["reference"] + peerNames
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ftp-bench-\(getpid())").path
-        defer { try? FileManager.default.removeItem(atPath: root) }
-        do {
-            try write(load, into: root)
-        } catch {
-            return Dictionary(uniqueKeysWithValues: names.map { ($0, .failure(error)) })
+        return inTemporaryFolder("ftp-bench", for: names, fill: { try write(load, into: $0) }) { root in
+            inTurns(names, rounds: 5) { name in try once(name, load, root) }
         }
-        var rounds: [String: [Double]] = [:]
-        var failures: [String: any Error] = [:]
-        for _ in 0..<5 {
-            for name in names where failures[name] == nil {
-                do {
-                    rounds[name, default: []].append(try once(name, load, root))
-                } catch {
-                    failures[name] = error
-                }
-            }
-        }
-        return Dictionary(uniqueKeysWithValues: names.map { name in
-            (name, failures[name].map { .failure($0) } ?? .success(rounds[name]!.sorted()[2]))
-        })
     }
 
-    /// The load's file in a new folder `root`: its mebibytes of a fixed pattern.
+    /// The load's file in the folder `root`: its mebibytes of a fixed pattern.
     private static func write(_ load: Load, into root: String) throws {
         let path = "\(root)/\(load.file)"
-        let mebibyte = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) })
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        guard FileManager.default.createFile(atPath: path, contents: nil) else {
-            throw BenchmarkError("cannot create \(path), the file the FTP rows download")
-        }
+        guard FileManager.default.createFile(atPath: path, contents: nil) else { throw BenchmarkError("cannot create \(path)") }
         let file = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
         defer { try? file.close() }
+        let mebibyte = Data((0..<(1 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 2_654_435_761 >> 13) })
         for _ in 0..<load.mebibytes { try file.write(contentsOf: mebibyte) }
     }
 
@@ -101,14 +80,4 @@ enum FTPBenchmarks {
         defer { running.stop() }
         return try figure(printedBy: client, ["--port", "\(running.port)", "--file", load.file] + clients)
     }
-}
-
-/// The figures of an FTP row, measured the first time one is asked for.
-final class ThroughputInTurns {
-    private let load: FTPBenchmarks.Load
-    private lazy var figures = FTPBenchmarks.throughputInTurns(load)
-
-    init(_ load: FTPBenchmarks.Load) { self.load = load }
-
-    func figure(of name: String) throws -> Double { try figures[name]!.get() }
 }

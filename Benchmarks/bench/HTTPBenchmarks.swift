@@ -9,41 +9,30 @@ import Grading
 /// 3 rounds of 2 s each after 1 s of warm-up, and each figure is the median of its rounds, as the
 /// echo rows do it. A round with an error or a non-2xx answer fails its server's figure.
 enum HTTPBenchmarks {
-    static var servers: [EchoServer] {
+    /// The servers, serving `root`; the first is the reference.
+    static func servers(serving root: String) -> [EchoServer] {
         let here = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath().deletingLastPathComponent()
         return [
-            EchoServer(name: "reference", program: here.appendingPathComponent("http-server").path, arguments: ["--root", site]),
-            EchoServer(name: "nginx (1 worker)", program: "python3.11", arguments: ["\(peerFolder)/http_nginx.py", "--root", site]),
-            EchoServer(name: "gevent pywsgi (CPython)", program: "python3.11", arguments: ["\(peerFolder)/http_pywsgi.py", "--root", site]),
+            EchoServer(name: "reference", program: here.appendingPathComponent("http-server").path, arguments: ["--root", root]),
+            EchoServer(name: "nginx (1 worker)", program: "python3.11", arguments: ["\(peerFolder)/http_nginx.py", "--root", root]),
+            EchoServer(name: "gevent pywsgi (CPython)", program: "python3.11", arguments: ["\(peerFolder)/http_pywsgi.py", "--root", root]),
             EchoServer(name: "CPython ThreadingHTTPServer", program: "python3.11",
-                       arguments: ["\(peerFolder)/http_threading.py", "--root", site]),
+                       arguments: ["\(peerFolder)/http_threading.py", "--root", root]),
         ]
     }
 
-    /// The folder served: index.html of 613 bytes, written once.
-    static let site: String = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("http-bench-\(getpid())")
-        try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try? Data(("<!DOCTYPE html>" + String(repeating: "x", count: 597) + "\n").utf8).write(to: folder.appendingPathComponent("index.html"))
-        return folder.path
-    }()
+    /// Every server but the reference, by name.
+    static let peerNames = servers(serving: "").dropFirst().map(\.name)
 
-    /// Requests per second of every server, by name, measured in turns.
-    static func requestsInTurns() -> [String: Result<Double, any Error>] {
-        var rounds: [String: [Double]] = [:]
-        var failures: [String: any Error] = [:]
-        for _ in 0..<3 {
-            for server in servers where failures[server.name] == nil {
-                do {
-                    rounds[server.name, default: []].append(try requestsOnce(server))
-                } catch {
-                    failures[server.name] = error
-                }
-            }
+    /// Requests per second of every server, by name, measured in turns on a fresh folder holding
+    /// index.html of 613 bytes.
+    static func requestsInTurns() -> Figures {
+        let names = ["reference"] + peerNames
+        let page = Data(("<!DOCTYPE html>" + String(repeating: "x", count: 597) + "\n").utf8)
+        return inTemporaryFolder("http-bench", for: names, fill: { try page.write(to: URL(fileURLWithPath: "\($0)/index.html")) }) { root in
+            let servers = servers(serving: root)
+            return inTurns(names, rounds: 3) { name in try requestsOnce(servers.first { $0.name == name }!) }
         }
-        return Dictionary(uniqueKeysWithValues: servers.map { server in
-            (server.name, failures[server.name].map { .failure($0) } ?? .success(rounds[server.name]!.sorted()[1]))
-        })
     }
 
     /// One round: wrk's requests per second over 2 s, after 1 s of warm-up on the same server.
@@ -65,11 +54,4 @@ enum HTTPBenchmarks {
         }
         return value
     }
-}
-
-/// The figures of the HTTP row, measured the first time one is asked for.
-final class RequestsInTurns {
-    private lazy var figures = HTTPBenchmarks.requestsInTurns()
-
-    func figure(of name: String) throws -> Double { try figures[name]!.get() }
 }

@@ -55,9 +55,9 @@ func c(_ name: String, _ arguments: [String]) -> Peer {
     program("C on raw syscalls", ".build/peers/\(name)", arguments)
 }
 
-let httpRequests = RequestsInTurns()
-let ftpSingle = ThroughputInTurns(FTPBenchmarks.single)
-let ftpFifty = ThroughputInTurns(FTPBenchmarks.fifty)
+let httpRequests = FiguresInTurns(HTTPBenchmarks.requestsInTurns)
+let ftpSingle = FiguresInTurns { FTPBenchmarks.throughputInTurns(FTPBenchmarks.single) }
+let ftpFifty = FiguresInTurns { FTPBenchmarks.throughputInTurns(FTPBenchmarks.fifty) }
 
 let rows = [
     Row(name: "pool: tiny tasks, applyAsync then get", unit: "tasks/s",
@@ -89,7 +89,7 @@ let rows = [
                 program("the bare cs_coroutine_switch (C)", ".build/peers/switch_bare", ["50000000"])]),
     Row(name: "http: a 613-byte file, wrk with 64 connections", unit: "requests/s",
         project: { try httpRequests.figure(of: "reference") },
-        peers: HTTPBenchmarks.servers.dropFirst().map { server in Peer(name: server.name) { try httpRequests.figure(of: server.name) } }),
+        peers: HTTPBenchmarks.peerNames.map { peer in Peer(name: peer) { try httpRequests.figure(of: peer) } }),
 ] + [(ftpSingle, "ftp: one client downloading a 200 MiB file"), (ftpFifty, "ftp: 50 clients at once, each downloading a 20 MiB file")].map { turns, name in
     Row(name: name, unit: "MiB/s",
         project: { try turns.figure(of: "reference") },
@@ -98,10 +98,10 @@ let rows = [
     // Per model: round trips with the servers taking turns (with 100 clients, and 1,000 for some), and
     // the memory an idle client costs.
     model.roundTripClients.map { clients in
-        let roundTrips = RoundTripsInTurns(model, clients: clients)
+        let roundTrips = FiguresInTurns { EchoBenchmarks.roundTripsInTurns([model.reference] + model.peers, clients: clients) }
         return Row(name: "echo round trips, \(clients) clients (\(model.name))", unit: "round trips/s",
-                   project: { try roundTrips.figure(of: model.reference) },
-                   peers: model.peers.map { server in Peer(name: server.name) { try roundTrips.figure(of: server) } })
+                   project: { try roundTrips.figure(of: model.reference.name) },
+                   peers: model.peers.map { server in Peer(name: server.name) { try roundTrips.figure(of: server.name) } })
     } + [
         Row(name: "echo memory per idle client, \(model.idleClients) clients (\(model.name))", unit: "KiB/client",
             project: { try EchoBenchmarks.idleMemory(model.reference, clients: model.idleClients) },
