@@ -1,3 +1,4 @@
+import Conformance
 import Foundation
 import Glibc
 import Grading
@@ -16,12 +17,20 @@ enum Repository {
         try Spawn.run(RunnerCommand.sibling(tool).executable, arguments, timeout: timeout, environment: environment)
     }
 
-    /// A new empty folder under the system's temporary folder.
+    /// A new empty folder inside this test process's own temporary folder, which is removed with
+    /// everything in it when the process exits.
     static func temporaryFolder() throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("spec-\(UUID().uuidString)")
+        let folder = URL(fileURLWithPath: try scratch.get().path).appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         return folder
     }
+
+    /// This test process's temporary folder (`spec-XXXXXX`), made the first time a test asks.
+    private static let scratch: Result<TemporaryFolder, Errno> = {
+        let made = Result { () throws(Errno) in try TemporaryFolder("spec") }
+        if case .success = made { atexit { try? Repository.scratch.get().remove() } }
+        return made
+    }()
 }
 
 /// One of the project's servers (`http-server`, `ftp-server` ...) started as a process, as a user

@@ -41,6 +41,22 @@ import Testing
         #expect(outcome.message?.contains("exited with code 64") == true && outcome.message?.contains("SPOON-1 is not a catalogued rule") == true)
     }
 
+    /// Verify that a check killed midway leaves nothing in the temporary folder: FTP-13 makes its
+    /// served site (files in TMPDIR, removed by the check's own clean-up) and then waits 2.5 s, so
+    /// with a limit of 2 s the check process is killed before that clean-up runs; the runner gave
+    /// it a TMPDIR of its own and removes it. Without that, the site stays (as it did when a
+    /// student's unimplemented server ended the check process).
+    @Test func aCheckKilledMidwayLeavesNoTemporaryFiles() throws {
+        let folder = try Repository.temporaryFolder()
+        let finished = try Repository.run("reference-runner", ["--rule", "FTP-13", "--timeout", "2"], timeout: 60,
+                                          environment: ["TMPDIR": folder.path])
+        let outcome = try JSONDecoder().decode(Outcome.self, from: Data(finished.stdout.utf8))
+        #expect(outcome.status == .timedOut, "\(outcome)")
+        // A step is recorded only after the site is made: the check was killed with its site there.
+        #expect(outcome.message?.contains(" while ") == true, "\(outcome)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == [])
+    }
+
     /// Verify that checking many rules returns the outcomes in the order asked, whatever finishes first.
     @Test func manyRulesKeepTheirOrder() {
         let ids = Catalog.rules.map(\.id).reversed().map { $0 }

@@ -31,7 +31,7 @@ enum PS {
     /// pid order, or nil when `pid` is gone.
     static func tree(of pid: ProcessID) -> ProcessTree? {
         var children: [pid_t: [pid_t]] = [:]
-        for process in ProcFS.names(in: "/proc").compactMap({ pid_t($0) }).sorted() {
+        for process in (Folder.names(in: "/proc") ?? []).compactMap({ pid_t($0) }).sorted() {
             if let parent = ProcFS.stat(process)?.parent { children[parent, default: []].append(process) }
         }
         func subtree(_ process: pid_t) -> ProcessTree? {

@@ -84,12 +84,12 @@ enum ProcFS {
 
     /// The pids of this process's children, found by scanning every `/proc/<pid>/stat`.
     static func children(of parent: pid_t) -> [pid_t] {
-        names(in: "/proc").compactMap { pid_t($0) }.filter { stat($0)?.parent == parent }
+        (Folder.names(in: "/proc") ?? []).compactMap { pid_t($0) }.filter { stat($0)?.parent == parent }
     }
 
     /// The thread ids of process `pid` (`/proc/<pid>/task`); empty once it is gone.
     static func threads(of pid: pid_t) -> [pid_t] {
-        names(in: "/proc/\(pid)/task").compactMap { pid_t($0) }
+        (Folder.names(in: "/proc/\(pid)/task") ?? []).compactMap { pid_t($0) }
     }
 
     /// Whether every thread of `pid` and of its children is asleep (state S), stopped or a
@@ -123,7 +123,7 @@ enum ProcFS {
     /// The inodes of the sockets process `pid` has open (its `/proc/<pid>/fd` links "socket:[N]").
     static func socketInodes(of pid: pid_t) -> Set<UInt64> {
         var inodes: Set<UInt64> = []
-        for descriptor in names(in: "/proc/\(pid)/fd") {
+        for descriptor in Folder.names(in: "/proc/\(pid)/fd") ?? [] {
             var target = [CChar](repeating: 0, count: 64)
             let count = readlink("/proc/\(pid)/fd/\(descriptor)", &target, target.count - 1)
             guard count > 0 else { continue }
@@ -138,17 +138,6 @@ enum ProcFS {
         return String(repeating: "0", count: 4 - digits.count) + digits
     }
 
-    /// The entries of a directory but "." and "..".
-    static func names(in path: String) -> [String] {
-        guard let directory = opendir(path) else { return [] }
-        defer { closedir(directory) }
-        var found: [String] = []
-        while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { found.append(name) }
-        }
-        return found
-    }
 
     /// One line of `/proc/<pid>/maps`: the addresses and the permissions, e.g. `rw-p`, `---p`.
     struct Mapping {

@@ -7,11 +7,19 @@ import Glibc
 /// The runner becomes a child subreaper, so every process the check creates, even one that calls
 /// `setsid` and double-forks, is re-parented here when its parent ends. The check process runs in
 /// its own process group under a time limit; afterwards every descendant still running is killed
-/// and every zombie reaped. Nothing outlives the runner.
+/// and every zombie reaped. The check's TMPDIR is a folder of its own, removed afterwards with
+/// whatever is in it, even when the check process ended before its own clean-up ran. Nothing
+/// outlives the runner.
 enum Sandbox {
     static func run(_ check: Check, timeout: Double) -> Outcome {
         let started = Date()
         Watching.becomeSubreaper()
+        let scratch: TemporaryFolder
+        do throws(Errno) { scratch = try TemporaryFolder("check-\(check.rule)") } catch {
+            return Outcome(rule: check.rule, status: .crashed, message: "the runner could not make a temporary folder: \(error)")
+        }
+        defer { scratch.remove() }
+        setenv("TMPDIR", scratch.path, 1)
         let results = cs_memfd_create("results")
         _ = fcntl(results, F_SETFL, O_APPEND)  // writers from several threads and processes append whole lines
         let output = cs_memfd_create("output")

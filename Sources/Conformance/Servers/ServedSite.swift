@@ -5,7 +5,8 @@ import Glibc
 /// response may ever contain.
 final class ServedSite {
     /// The folder made for the check: `root/` and `secret.txt`.
-    let base: String
+    private let folder: TemporaryFolder
+    var base: String { folder.path }
     var root: String { base + "/root" }
 
     static let hello = Array("hello, world\n".utf8)
@@ -18,12 +19,7 @@ final class ServedSite {
     static let helloModified: time_t = 1_704_164_645
 
     init() throws {
-        let folder = (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/served-site-XXXXXX"
-        var template = Array(folder.utf8CString)
-        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
-            throw Self.broken("mkdtemp(\(folder))")
-        }
-        base = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        do throws(Errno) { folder = try TemporaryFolder("served-site") } catch { throw Self.broken("mkdtemp(served-site-XXXXXX)") }
         try make(root)
         try write("secret.txt", Array((Self.secret + "\n").utf8), under: base)
         try write("hello.txt", Self.hello)
@@ -42,7 +38,7 @@ final class ServedSite {
         symlink("..", root + "/up")
     }
 
-    deinit { remove(base) }
+    deinit { folder.remove() }
 
     /// The check's own setup failed: the rule is `broken`, not failed.
     private static func broken(_ what: String) -> CheckFailure {
@@ -70,16 +66,7 @@ final class ServedSite {
     }
 
     /// The names in `folder` on disk (without "." and ".."), or nil when it cannot be read.
-    static func names(in folder: String) -> Set<String>? {
-        guard let listing = opendir(folder) else { return nil }
-        defer { closedir(listing) }
-        var names: Set<String> = []
-        while let entry = readdir(listing) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != "." && name != ".." { names.insert(name) }
-        }
-        return names
-    }
+    static func names(in folder: String) -> Set<String>? { Folder.names(in: folder).map(Set.init) }
 
     /// The bytes of the file at `path`, or nil when there is none.
     static func contents(of path: String) -> [UInt8]? {
@@ -92,18 +79,6 @@ final class ServedSite {
             let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
             guard count > 0 else { return bytes }
             bytes += buffer[..<count]
-        }
-    }
-
-    /// Removes `path` and, if it is a folder, everything in it (links are removed, never followed).
-    private func remove(_ path: String) {
-        var status = stat()
-        guard lstat(path, &status) == 0 else { return }
-        if status.st_mode & S_IFMT == S_IFDIR {
-            for name in Self.names(in: path) ?? [] { remove(path + "/" + name) }
-            rmdir(path)
-        } else {
-            unlink(path)
         }
     }
 }
