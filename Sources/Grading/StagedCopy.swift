@@ -74,12 +74,6 @@ struct StagedCopy {
     }
 
     private func writeAll(_ bytes: ArraySlice<UInt8>, to descriptor: CInt, shown: String) throws(Failure) {
-        var rest = bytes
-        while !rest.isEmpty {
-            let written = rest.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
-            if written < 0 && errno == EINTR { continue }
-            guard written > 0 else { throw Failure(description: "cannot write \(shown): \(Errno.current)") }
-            rest = rest.dropFirst(written)
-        }
+        do throws(Errno) { try Syscalls.writeAll(descriptor, bytes) } catch { throw Failure(description: "cannot write \(shown): \(error)") }
     }
 }

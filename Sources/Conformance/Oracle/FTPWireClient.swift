@@ -17,7 +17,7 @@ package final class FTPWireClient {
     let control: LoopbackSocket
     /// The reply the server greeted with.
     private(set) var greeting = FTPReply(code: 0, text: "")
-    private var pending: [UInt8] = []
+    private var pending = LineBuffer()
 
     /// Connects to `port` and reads the greeting within `seconds`.
     init(port: UInt16, within seconds: Double = 5) throws {
@@ -150,19 +150,15 @@ package final class FTPWireClient {
     /// One line, without its CRLF (or LF).
     private func line(_ deadline: Deadline, _ what: String) throws -> String {
         while true {
-            if let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = pending[..<end].last == 13 ? pending[..<(end - 1)] : pending[..<end]
-                defer { pending.removeFirst(end + 1) }
-                return String(decoding: line, as: UTF8.self)
-            }
+            if let line = pending.nextLine() { return line }
             guard control.await(POLLIN, seconds: Double(deadline.remainingMilliseconds()) / 1000) else {
-                throw CheckFailure("\(what): no reply within the time allowed (came: \"\(printable(pending))\")")
+                throw CheckFailure("\(what): no reply within the time allowed (came: \"\(printable(pending.bytes))\")")
             }
             let piece = (try? control.receive(maximum: 1 << 16)) ?? []
             guard !piece.isEmpty else {
-                throw CheckFailure("\(what): the server closed the control connection (came: \"\(printable(pending))\")")
+                throw CheckFailure("\(what): the server closed the control connection (came: \"\(printable(pending.bytes))\")")
             }
-            pending += piece
+            pending.append(piece)
         }
     }
 }

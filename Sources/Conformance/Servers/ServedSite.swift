@@ -51,12 +51,7 @@ final class ServedSite {
         let descriptor = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Self.broken("open(\(file))") }
         defer { close(descriptor) }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-            guard count > 0 else { throw Self.broken("write(\(file))") }
-            written += count
-        }
+        do throws(Errno) { try writeAll(descriptor, bytes) } catch { throw Self.broken("write(\(file))") }
     }
 
     private func make(_ folder: String) throws {

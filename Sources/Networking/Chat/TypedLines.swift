@@ -6,7 +6,7 @@ import Glibc
 /// KeyboardInterrupt), ends the lines as the end of input does. Swift's `readLine()` cannot
 /// serve here: after an interrupted read it spins without reading again.
 struct TypedLines {
-    private var pending: [UInt8] = []
+    private var pending = LineBuffer()
     private var ended = false
     /// Why the lines ended, when a read failed other than by an interruption (EIO: the terminal
     /// was hung up, ...); nil at the end of input or after Ctrl-C.
@@ -16,17 +16,11 @@ struct TypedLines {
     /// line counts even without its "\n".
     mutating func next() -> String? {
         while true {
-            if let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                defer { pending.removeSubrange(...end) }
-                return String(decoding: pending[..<end], as: UTF8.self)
-            }
-            if ended {
-                defer { pending = [] }
-                return pending.isEmpty ? nil : String(decoding: pending, as: UTF8.self)
-            }
+            if let line = pending.nextLine(droppingCR: false) { return line }
+            if ended { return pending.takeRest() }
             var buffer = [UInt8](repeating: 0, count: 4096)
             let count = read(STDIN_FILENO, &buffer, buffer.count)
-            if count > 0 { pending += buffer[..<count] } else { ended = true }
+            if count > 0 { pending.append(buffer[..<count]) } else { ended = true }
             if count < 0 && Errno.current != .interrupted { failure = .current }
         }
     }

@@ -34,7 +34,7 @@ public final class FTPClient {
 
     private let control: Socket
     private let host: String
-    private var pending: [UInt8] = []
+    private var pending = LineBuffer()
     /// The server's greeting.
     public private(set) var welcome: Reply = Reply(code: 0, text: "")
 
@@ -98,12 +98,7 @@ public final class FTPClient {
             while true {
                 let piece = try Self.receive(data)
                 if piece.isEmpty { return }
-                var written = 0
-                while written < piece.count {
-                    let count = piece[written...].withUnsafeBytes { write(file, $0.baseAddress, $0.count) }
-                    guard count > 0 else { throw .localFile(temporary, .current) }
-                    written += count
-                }
+                do throws(Errno) { try writeAll(file, piece) } catch { throw .localFile(temporary, error) }
                 received += piece.count
                 progress(received, size ?? nil)
             }
@@ -202,15 +197,10 @@ public final class FTPClient {
 
     private func line() throws(Failure) -> String {
         while true {
-            if let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                var line = pending[..<end]
-                pending.removeSubrange(...end)
-                if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                return String(decoding: line, as: UTF8.self)
-            }
+            if let line = pending.nextLine() { return line }
             let piece = try Self.receive(control)
             if piece.isEmpty { throw .connection(.notConnected) }
-            pending += piece
+            pending.append(piece)
         }
     }
 

@@ -8,7 +8,7 @@ import Conformance
 /// multi-line form (`211-Features:` ... `211 End`).
 final class FTPControl {
     let socket: Socket
-    private var pending: [UInt8] = []
+    private var pending = LineBuffer()
     static let maximumLine = 4096
 
     init(_ socket: Socket) { self.socket = socket }
@@ -26,16 +26,12 @@ final class FTPControl {
     /// The next command: its verb in capitals and its argument (nil when none).
     func command() throws(ReadError) -> (verb: String, argument: String?) {
         while true {
-            if let end = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                var line = pending[..<end]
-                pending.removeSubrange(...end)
-                if line.last == UInt8(ascii: "\r") { line = line.dropLast() }
-                let text = String(decoding: line, as: UTF8.self)
+            if let text = pending.nextLine() {
                 let space = text.firstIndex(of: " ")
                 let verb = String(text[..<(space ?? text.endIndex)]).uppercased()
                 return (verb, space.map { String(text[text.index(after: $0)...]) })
             }
-            guard pending.count <= Self.maximumLine else { throw .tooLong }
+            guard pending.bytes.count <= Self.maximumLine else { throw .tooLong }
             let bytes: [UInt8]
             do throws(SocketError) {
                 bytes = try socket.receive(maximum: 4096)
@@ -45,7 +41,7 @@ final class FTPControl {
                 throw .closed
             }
             if bytes.isEmpty { throw .closed }
-            pending += bytes
+            pending.append(bytes)
         }
     }
 

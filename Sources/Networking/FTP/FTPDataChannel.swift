@@ -146,12 +146,6 @@ enum FTPTransfer {
     }
 
     private static func writeAll(_ bytes: [UInt8], to file: CInt) throws(Failure) {
-        var written = 0
-        while written < bytes.count {
-            let count = bytes[written...].withUnsafeBytes { write(file, $0.baseAddress, $0.count) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { throw .file(.current) }
-            written += count
-        }
+        do throws(Errno) { try Syscalls.writeAll(file, bytes) } catch { throw .file(error) }
     }
 }
