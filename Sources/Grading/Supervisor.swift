@@ -26,16 +26,22 @@ public struct RunnerCommand: Sendable, CustomStringConvertible {
 /// Checks rules by starting a runner once per rule and reading the outcome it prints.
 ///
 /// The runner enforces the rule's time limit itself; this side allows a margin more and then
-/// kills the runner, so even a broken runner cannot hang a grade.
+/// kills the runner, so even a broken runner cannot hang a grade. Each runner's TMPDIR is a new
+/// folder, removed with whatever is in it once the runner has ended, even when it was killed.
 public enum Supervisor {
     /// Checks one rule. The runner gets `margin` seconds beyond the rule's limit before it is
     /// killed from outside.
     public static func check(_ rule: String, with runner: RunnerCommand,
                              timeout: Double = RuleRunner.defaultTimeout, margin: Double = 10) -> Outcome {
         let arguments = runner.arguments + ["--rule", rule, "--timeout", String(timeout)]
+        let scratch: TemporaryFolder
+        do throws(Errno) { scratch = try TemporaryFolder("rule-\(rule)") } catch {
+            return Outcome(rule: rule, status: .crashed, message: "cannot make a temporary folder for the runner: \(error)")
+        }
+        defer { scratch.remove() }
         let finished: Finished
         do {
-            finished = try Spawn.run(runner.executable, arguments, timeout: timeout + margin)
+            finished = try Spawn.run(runner.executable, arguments, timeout: timeout + margin, environment: ["TMPDIR": scratch.path])
         } catch {
             return Outcome(rule: rule, status: .crashed, message: error.description)
         }

@@ -28,7 +28,10 @@ enum Repository {
     /// This test process's temporary folder (`spec-XXXXXX`), made the first time a test asks.
     private static let scratch: Result<TemporaryFolder, Errno> = {
         let made = Result { () throws(Errno) in try TemporaryFolder("spec") }
-        if case .success = made { atexit { try? Repository.scratch.get().remove() } }
+        if case .success(let folder) = made {
+            chmod(folder.path, 0o755)  // passable by the user a run may switch to (its reports go in a folder inside)
+            atexit { try? Repository.scratch.get().remove() }
+        }
         return made
     }()
 }

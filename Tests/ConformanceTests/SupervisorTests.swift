@@ -13,11 +13,15 @@ import Testing
         #expect(outcome.message?.contains("exited with code 3 without an outcome") == true, "\(outcome)")
     }
 
-    /// Verify that a runner killed by a signal is reported as crashed, naming the signal.
+    /// Verify that a runner killed by a signal is reported as crashed, naming the signal, and that
+    /// the file it left in its TMPDIR (whose path it printed) is gone with the folder.
     @Test func runnerKilledBySignalIsCrashed() {
         let outcome = Supervisor.check("FORK-1", with: .sibling("die-by-signal", ["11"]))
         #expect(outcome.status == .crashed)
         #expect(outcome.message?.contains("SIGSEGV") == true, "\(outcome)")
+        let folder = outcome.output?.split(separator: "\n").first.map(String.init)
+        #expect(folder?.contains("/rule-FORK-1-") == true, "\(outcome)")
+        #expect(folder.map { !FileManager.default.fileExists(atPath: $0) } == true, "\(outcome)")
     }
 
     /// Verify that a runner that never answers (it stops itself) is killed at the supervisor's own deadline.
