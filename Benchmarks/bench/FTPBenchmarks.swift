@@ -49,7 +49,8 @@ enum FTPBenchmarks {
     static func throughputInTurns(_ load: Load) -> Figures {
         let names = ["reference"] + peerNames
         return inTemporaryFolder("ftp-bench", for: names, fill: { try write(load, into: $0) }) { root in
-            inTurns(names, rounds: 5) { name in try once(name, load, root) }
+            let servers = servers(serving: root)
+            return inTurns(names, rounds: 5) { name in try once(name, load, root, servers) }
         }
     }
 
@@ -63,14 +64,14 @@ enum FTPBenchmarks {
         for _ in 0..<load.mebibytes { try file.write(contentsOf: mebibyte) }
     }
 
-    private static func once(_ name: String, _ load: Load, _ root: String) throws -> Double {
+    private static func once(_ name: String, _ load: Load, _ root: String, _ servers: [EchoServer]) throws -> Double {
         let client = ".build/peers/ftp_get"
         guard FileManager.default.isExecutableFile(atPath: client) else { throw Missing("\(client) not built (make bench builds it)") }
         let clients = ["--clients", "\(load.clients)", "--repeat", "\(load.repeats)"]
         if let (_, option) = rawCopies.first(where: { $0.0 == name }) {
             return try figure(printedBy: client, [option, "\(root)/\(load.file)"] + clients)
         }
-        let server = servers(serving: root).first { $0.name == name }!
+        let server = servers.first { $0.name == name }!
         if server.program == "python3.11" {
             guard (try? Spawn.run(Spawn.which("python3.11") ?? "python3.11", ["-c", "import pyftpdlib"], timeout: 30))?.succeeded == true else {
                 throw Missing("pyftpdlib is not installed (pip install pyftpdlib)")

@@ -1,3 +1,4 @@
+import Conformance
 import Foundation
 
 typealias Figures = [String: Result<Double, any Error>]
@@ -26,21 +27,27 @@ func inTurns(_ names: [String], rounds: Int, _ once: (String) throws -> Double) 
 /// The middle value (the upper one of an even count).
 func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
-/// `body`'s figures of `names`, measured on a new folder `prefix-PID` under the temporary folder
+/// `body`'s figures of `names`, measured on a new folder (`TemporaryFolder`, `prefix-XXXXXX`)
 /// that `fill` writes first and that is removed once `body` returns. A folder that cannot be
-/// written makes every figure that failure.
+/// made or written makes every figure that failure.
 func inTemporaryFolder(_ prefix: String, for names: [String], fill: (String) throws -> Void,
                        _ body: (String) -> Figures) -> Figures {
-    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(getpid())").path
-    defer { try? FileManager.default.removeItem(atPath: folder) }
+    let folder: TemporaryFolder
     do {
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try fill(folder)
+        folder = try TemporaryFolder(prefix)
     } catch {
-        let failure = BenchmarkError("cannot write the folder the servers serve, \(folder): \(error)")
+        let failure = BenchmarkError("cannot make a folder for the servers to serve: \(error)")
         return Dictionary(uniqueKeysWithValues: names.map { ($0, .failure(failure)) })
     }
-    return body(folder)
+    defer { folder.remove() }
+    chmod(folder.path, 0o755)  // readable by a server's other user too (nginx's worker)
+    do {
+        try fill(folder.path)
+    } catch {
+        let failure = BenchmarkError("cannot write the folder the servers serve, \(folder.path): \(error)")
+        return Dictionary(uniqueKeysWithValues: names.map { ($0, .failure(failure)) })
+    }
+    return body(folder.path)
 }
 
 /// The figures of one row's sources (the reference and its peers), measured together the first
